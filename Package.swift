@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+// Herald: a self-hosted publisher of feeds and newsletters. See ../shared/DESIGN.md for the layout.
+import PackageDescription
+
+/// Swift 6 language mode everywhere (the tools version implies it); strict memory safety of
+/// imports is left at the default.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Herald",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "herald", targets: ["HeraldCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C bridges: a module map and a shim header each, nothing else.
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev", "pkg-config"])]),
+        .systemLibrary(
+            name: "CCmark", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "Parallel", swiftSettings: swiftSettings),
+        .target(
+            name: "Posts",
+            dependencies: ["Parallel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+        .target(name: "MarkdownRendering", dependencies: ["CCmark"], swiftSettings: swiftSettings),
+        .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        .target(
+            name: "Feeds", dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Parallel"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Herald", dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Feeds"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "HeraldCLI",
+            dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
+        .target(name: "TestSupport", swiftSettings: swiftSettings),
+
+        .testTarget(name: "PostsTests", dependencies: ["Posts", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MarkdownRenderingTests", dependencies: ["MarkdownRendering"], swiftSettings: swiftSettings),
+        .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FeedsTests", dependencies: ["Feeds", "Posts", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HeraldTests", dependencies: ["Herald", "HeraldCLI", "TestSupport"],
+            swiftSettings: swiftSettings),
+    ]
+)

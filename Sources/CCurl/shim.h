@@ -1,0 +1,37 @@
+#ifndef HERALD_CCURL_SHIM_H
+#define HERALD_CCURL_SHIM_H
+#include <curl/curl.h>
+
+/* Swift cannot call C variadic functions: one typed wrapper per argument kind.
+   libcurl reads a `long` for numeric options, never an `int`. */
+static inline CURLcode herald_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode herald_curl_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode herald_curl_easy_setopt_pointer(CURL *handle, CURLoption option, const void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode herald_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode herald_curl_easy_setopt_read_function(
+    CURL *handle, size_t (*function)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, function);
+}
+static inline CURLcode herald_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+static inline CURLMcode herald_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
+/* curl 7.88 spells it with three Ls; 8.2 renamed it. */
+#ifdef CURLOPT_MAIL_RCPT_ALLOWFAILS
+static const CURLoption herald_curlopt_mail_rcpt_allowfails = CURLOPT_MAIL_RCPT_ALLOWFAILS;
+#else
+static const CURLoption herald_curlopt_mail_rcpt_allowfails = CURLOPT_MAIL_RCPT_ALLLOWFAILS;
+#endif
+
+#endif

@@ -1,0 +1,134 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Publishes feed files into the `feeds/` folder so that a reader never sees half a file.
+///
+/// Each changed file is written to a temporary file in its own folder, flushed to disk
+/// (`fsync`) and renamed over the old one. A file whose bytes are already there is not
+/// touched (its mtime, and so HTTP caching, stay as they were). Feed files that the new set
+/// no longer contains (a tag that disappeared, a format that was turned off) are removed;
+/// nothing else in the folder is.
+///
+/// Blocking file I/O: call it from a thread of its own, not from the cooperative pool.
+public struct FeedPublisher: Sendable {
+    public var directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// What `publish` did, by path relative to the feeds folder.
+    public struct Report: Sendable, Hashable {
+        public var written: [String] = []
+        public var unchanged: [String] = []
+        public var removed: [String] = []
+    }
+
+    public func publish(_ files: [FeedFile]) throws(FeedPublishError) -> Report {
+        var report = Report()
+        let root = directory.standardizedFileURL.path
+        var createdDirectories = Set<String>()
+        for file in files {
+            let path = root + "/" + file.path
+            let folder = (path as NSString).deletingLastPathComponent
+            if createdDirectories.insert(folder).inserted {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw FeedPublishError(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
+                }
+            }
+            if Self.hasContent(file.bytes, at: path) {
+                report.unchanged.append(file.path)
+                continue
+            }
+            try AtomicFile.write(file.bytes, to: path)
+            report.written.append(file.path)
+        }
+        report.removed = removeStale(keeping: Set(files.map(\.path)), root: root)
+        return report
+    }
+
+    /// Whether the file at `path` holds exactly `bytes` (size first, then content).
+    static func hasContent(_ bytes: [UInt8], at path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) == bytes.count else { return false }
+        guard let existing = FileManager.default.contents(atPath: path) else { return false }
+        return existing.elementsEqual(bytes)
+    }
+
+    /// Removes Herald's own feed files (by name, in the layout's folders) that are not in `keep`.
+    private func removeStale(keeping keep: Set<String>, root: String) -> [String] {
+        let names = FeedFormat.allCases.map(\.fileName)
+        var candidates = names
+        for group in ["tags", "authors"] {
+            let groupPath = root + "/" + group
+            guard let folders = try? FileManager.default.contentsOfDirectory(atPath: groupPath) else { continue }
+            for folder in folders.sorted() where !folder.hasPrefix(".") {
+                candidates += names.map { "\(group)/\(folder)/\($0)" }
+            }
+        }
+        var removed: [String] = []
+        for candidate in candidates where !keep.contains(candidate) {
+            let path = root + "/" + candidate
+            if unlink(path) == 0 {
+                removed.append(candidate)
+                // Leaves the folder if anything else is in it.
+                rmdir((path as NSString).deletingLastPathComponent)
+            }
+        }
+        return removed
+    }
+}
+
+/// A feed file could not be written; the previous version, if any, is still in place.
+public struct FeedPublishError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Write-to-temporary, flush, rename.
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String) throws(FeedPublishError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file") }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                close(descriptor)
+                throw failure(path, "cannot write")
+            }
+            written += result
+        }
+        // Readers get 0644 whatever the umask of mkstemp's 0600.
+        fchmod(descriptor, 0o644)
+        guard fsync(descriptor) == 0 else {
+            close(descriptor)
+            throw failure(path, "cannot flush to disk")
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else { throw failure(path, "cannot rename into place") }
+        ok = true
+    }
+
+    private static func failure(_ path: String, _ what: String) -> FeedPublishError {
+        FeedPublishError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

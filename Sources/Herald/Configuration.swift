@@ -1,0 +1,140 @@
+import Feeds
+import Foundation
+import Posts
+
+/// Herald's configuration: one `config.json`, read strictly.
+///
+/// Relative paths resolve against the file's own folder. An unknown key, a value of the wrong
+/// type or a bad value is a `ConfigurationError` naming its key path; nothing is guessed.
+/// See README.md ("Configuration") for every key.
+public struct Configuration: Sendable {
+    /// The file this was read from.
+    public var file: URL
+    public var site: FeedSite
+    public var postsDirectory: URL
+    public var feedsDirectory: URL
+    public var feeds: FeedOptions
+    public var storePath: URL
+    public var mail: MailSettings?
+    public var newsletters: [NewsletterSettings]
+    public var httpListen: HTTPListen
+
+    /// Where a command finds config.json when `--config` is not given: `$HERALD_CONFIG`,
+    /// then `./config.json`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["HERALD_CONFIG"], !path.isEmpty { return path }
+        return "config.json"
+    }
+
+    /// Reads and checks the file at `path`.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read (permissions?)" : "does not exist"
+            throw ConfigurationError(
+                file: path, keyPath: "",
+                message: "\(reason); pass --config FILE or set HERALD_CONFIG (looked for \(url.path))")
+        }
+        return try parse(data, file: url, displayName: path)
+    }
+
+    /// Reads configuration from the bytes of a config.json that lives at `file`.
+    public static func parse(_ data: Data, file: URL, displayName: String) throws(ConfigurationError) -> Configuration {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ConfigurationError(file: displayName, keyPath: "", message: "not valid JSON: \(Self.describe(error))")
+        }
+        var reader = try ConfigReader(file: displayName, path: "", value: root)
+        let base = file.deletingLastPathComponent()
+        let parser = ConfigurationParser(base: base)
+        var siteReader = try reader.object("site")
+        let site = try parser.site(&siteReader)
+        var postsReader = try reader.object("posts")
+        let posts = parser.resolve(try postsReader.string("directory", default: "posts"))
+        try postsReader.finish()
+        var feedsReader = try reader.object("feeds")
+        let (feedsDirectory, feeds, feedsURL) = try parser.feeds(&feedsReader)
+        var storeReader = try reader.object("store")
+        let store = parser.resolve(try storeReader.string("path", default: "var/herald.sqlite"))
+        try storeReader.finish()
+        var mail: MailSettings?
+        if reader.has("mail") {
+            var mailReader = try reader.object("mail")
+            mail = try parser.mail(&mailReader)
+        }
+        let newsletters = try parser.newsletters(try reader.objects("newsletters"))
+        var httpReader = try reader.object("http")
+        let listen = try parser.listen(&httpReader)
+        try reader.finish()
+
+        var feedSite = site
+        if let feedsURL { feedSite.feedsURL = feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/" }
+        return Configuration(
+            file: file, site: feedSite, postsDirectory: posts, feedsDirectory: feedsDirectory, feeds: feeds,
+            storePath: store, mail: mail, newsletters: newsletters, httpListen: listen)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            if let underlying = context.underlyingError as NSError?,
+                let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+            {
+                return detail
+            }
+            return context.debugDescription
+        }
+        return String(describing: error)
+    }
+}
+
+/// The `mail` section. Used from the mail issue on; checked now so that a config written today
+/// keeps working.
+public struct MailSettings: Sendable {
+    public var from: String
+    public var transport: Transport
+    public var dkim: DKIM?
+
+    public enum Transport: Sendable {
+        case maildir(directory: URL)
+        case smtp(SMTP)
+    }
+
+    public struct SMTP: Sendable {
+        public var url: String
+        public var tls: TLSMode
+        public var username: String?
+        public var passwordFile: URL?
+        public var concurrency: Int
+        public var maxPerSecond: Double
+    }
+
+    public enum TLSMode: String, Sendable, CaseIterable {
+        case starttls, implicit, none
+    }
+
+    public struct DKIM: Sendable {
+        public var domain: String
+        public var selector: String
+        public var privateKeyFile: URL
+    }
+}
+
+/// One entry of `newsletters`.
+public struct NewsletterSettings: Sendable {
+    public var id: String
+    public var title: String
+    public var schedule: String?
+    public var timeZone: TimeZone?
+    public var tags: [String]
+    public var authors: [String]
+}
+
+/// `http.listen`: where the HTTP server binds.
+public struct HTTPListen: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -1,0 +1,178 @@
+import Feeds
+import Foundation
+import Posts
+
+/// The section-by-section rules of config.json.
+struct ConfigurationParser {
+    /// The folder of config.json: relative paths resolve against it.
+    let base: URL
+
+    func resolve(_ path: String) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
+        return base.appendingPathComponent(path).standardizedFileURL
+    }
+
+    func site(_ reader: inout ConfigReader) throws(ConfigurationError) -> FeedSite {
+        let title = try reader.requiredString("title", hint: "the site's name, shown as the feed title")
+        let description = try reader.string("description")
+        let url = try reader.requiredString("url", hint: "the site's home page, such as \"https://example.org/\"")
+        guard Self.isAbsoluteHTTPURL(url) else {
+            throw reader.error("url", "expected an absolute http(s) URL such as \"https://example.org/\", found \"\(url)\"")
+        }
+        let language = try reader.string("language", default: "en")
+        guard LanguageTag.isValid(language) else {
+            throw reader.error("language", "expected a language tag such as \"fr\" or \"en-GB\", found \"\(language)\"")
+        }
+        let zoneName = try reader.string("timeZone", default: "UTC")
+        guard let timeZone = TimeZone(identifier: zoneName) else {
+            throw reader.error("timeZone", "unknown time zone \"\(zoneName)\"; use an IANA name such as \"Europe/Paris\"")
+        }
+        var authorReader = try reader.object("author")
+        let author = Author(
+            name: try authorReader.string("name") ?? title,
+            email: try authorReader.string("email"),
+            uri: try authorReader.string("uri"))
+        if let email = author.email, !Self.looksLikeEmail(email) {
+            throw authorReader.error("email", "expected an address such as \"news@example.org\", found \"\(email)\"")
+        }
+        try authorReader.finish()
+        let permalink = try Self.pattern(&reader, "permalink", default: "posts/{slug}/")
+        let tagPermalink = try Self.pattern(&reader, "tagPermalink", default: "tags/{slug}/")
+        let authorPermalink = try Self.pattern(&reader, "authorPermalink", default: "authors/{slug}/")
+        try reader.finish()
+        return FeedSite(
+            title: title, description: description, url: url, language: language, timeZone: timeZone,
+            author: author, permalink: permalink, tagPermalink: tagPermalink, authorPermalink: authorPermalink)
+    }
+
+    private static func pattern(_ reader: inout ConfigReader, _ key: String, default fallback: String) throws(ConfigurationError) -> String {
+        let value = try reader.string(key, default: fallback)
+        guard value.contains("{slug}") else {
+            throw reader.error(key, "must contain {slug} (and may use {year}, {month}, {day}), found \"\(value)\"")
+        }
+        return value
+    }
+
+    func feeds(_ reader: inout ConfigReader) throws(ConfigurationError) -> (URL, FeedOptions, String?) {
+        let directory = resolve(try reader.string("directory", default: "feeds"))
+        var formats = Set(FeedFormat.allCases)
+        if let names = try reader.strings("formats") {
+            formats = []
+            for name in names {
+                guard let format = FeedFormat(rawValue: name) else {
+                    throw reader.error("formats", "unknown format \"\(name)\"; expected some of \"atom\", \"rss\", \"json\"")
+                }
+                formats.insert(format)
+            }
+            if formats.isEmpty { throw reader.error("formats", "must name at least one of \"atom\", \"rss\", \"json\"") }
+        }
+        let limit = try reader.integer("limit", in: 1...10_000, default: 50)
+        let byTag = try reader.bool("byTag", default: true)
+        let byAuthor = try reader.bool("byAuthor", default: true)
+        let contentName = try reader.string("content", default: "full")
+        guard let content = FeedOptions.Content(rawValue: contentName) else {
+            throw reader.error("content", "expected \"full\" or \"excerpt\", found \"\(contentName)\"")
+        }
+        let url = try reader.string("url")
+        if let url, !Self.isAbsoluteHTTPURL(url) {
+            throw reader.error("url", "expected the absolute URL the feeds folder is served at, found \"\(url)\"")
+        }
+        try reader.finish()
+        return (directory, FeedOptions(formats: formats, limit: limit, byTag: byTag, byAuthor: byAuthor, content: content), url)
+    }
+
+    func mail(_ reader: inout ConfigReader) throws(ConfigurationError) -> MailSettings {
+        let from = try reader.requiredString("from", hint: "the sender, such as \"Herald <news@example.org>\"")
+        var transportReader = try reader.object("transport")
+        let kind = try transportReader.string("kind", default: "maildir")
+        let transport: MailSettings.Transport
+        switch kind {
+        case "maildir":
+            transport = .maildir(directory: resolve(try transportReader.string("directory", default: "var/outbox")))
+        case "smtp":
+            let url = try transportReader.requiredString("url", hint: "such as \"smtp://mail.example.org:587\"")
+            guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), URL(string: url)?.host != nil else {
+                throw transportReader.error("url", "expected \"smtp://host:port\" or \"smtps://host:port\", found \"\(url)\"")
+            }
+            let tlsName = try transportReader.string("tls", default: url.hasPrefix("smtps://") ? "implicit" : "starttls")
+            guard let tls = MailSettings.TLSMode(rawValue: tlsName) else {
+                throw transportReader.error("tls", "expected \"starttls\", \"implicit\" or \"none\", found \"\(tlsName)\"")
+            }
+            let smtp = MailSettings.SMTP(
+                url: url, tls: tls, username: try transportReader.string("username"),
+                passwordFile: try transportReader.string("passwordFile").map(resolve),
+                concurrency: try transportReader.integer("concurrency", in: 1...64, default: 4),
+                maxPerSecond: try transportReader.number("maxPerSecond", in: 0...100_000, default: 0))
+            transport = .smtp(smtp)
+        default:
+            throw transportReader.error("kind", "expected \"maildir\" or \"smtp\", found \"\(kind)\"")
+        }
+        try transportReader.finish()
+        var dkim: MailSettings.DKIM?
+        if reader.has("dkim") {
+            var dkimReader = try reader.object("dkim")
+            dkim = MailSettings.DKIM(
+                domain: try dkimReader.requiredString("domain", hint: "the signing domain, such as \"example.org\""),
+                selector: try dkimReader.requiredString("selector", hint: "the DNS selector, such as \"herald\""),
+                privateKeyFile: resolve(try dkimReader.requiredString("privateKeyFile", hint: "a PEM private key file")))
+            try dkimReader.finish()
+        }
+        try reader.finish()
+        return MailSettings(from: from, transport: transport, dkim: dkim)
+    }
+
+    func newsletters(_ readers: [ConfigReader]) throws(ConfigurationError) -> [NewsletterSettings] {
+        var seen = Set<String>()
+        var result: [NewsletterSettings] = []
+        for var reader in readers {
+            let id = try reader.requiredString("id", hint: "a short name such as \"weekly\"")
+            guard Slug.make(id) == id else {
+                throw reader.error("id", "use lowercase letters, digits and '-' only (such as \"\(Slug.make(id))\"), found \"\(id)\"")
+            }
+            guard seen.insert(id).inserted else { throw reader.error("id", "\"\(id)\" is used by another newsletter") }
+            let title = try reader.requiredString("title", hint: "the newsletter's name, used in the subject")
+            let schedule = try reader.string("schedule")
+            if let schedule, schedule.split(separator: " ", omittingEmptySubsequences: true).count != 5 {
+                throw reader.error("schedule", "expected a cron expression of 5 fields such as \"0 8 * * MON\", found \"\(schedule)\"")
+            }
+            var timeZone: TimeZone?
+            if let zoneName = try reader.string("timeZone") {
+                guard let zone = TimeZone(identifier: zoneName) else {
+                    throw reader.error("timeZone", "unknown time zone \"\(zoneName)\"; use an IANA name such as \"Europe/Paris\"")
+                }
+                timeZone = zone
+            }
+            let tags = try reader.strings("tags") ?? []
+            let authors = try reader.strings("authors") ?? []
+            try reader.finish()
+            result.append(NewsletterSettings(id: id, title: title, schedule: schedule, timeZone: timeZone, tags: tags, authors: authors))
+        }
+        return result
+    }
+
+    func listen(_ reader: inout ConfigReader) throws(ConfigurationError) -> HTTPListen {
+        let text = try reader.string("listen", default: "127.0.0.1:8080")
+        try reader.finish()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        else {
+            throw reader.error("listen", "expected \"HOST:PORT\" such as \"127.0.0.1:8080\", found \"\(text)\"")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw reader.error("listen", "missing host in \"\(text)\"; such as \"127.0.0.1:8080\"") }
+        return HTTPListen(host: host, port: port)
+    }
+
+    static func isAbsoluteHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            return false
+        }
+        return scheme == "http" || scheme == "https"
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false })
+    }
+}

@@ -1,0 +1,89 @@
+import Feeds
+import Foundation
+import Posts
+
+/// One complete pass from the posts folder to the `feeds/` folder: what `herald build` runs,
+/// and what the daemon runs after each change.
+public struct SiteBuilder: Sendable {
+    public var configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// What a build read and wrote.
+    public struct Result: Sendable {
+        public var snapshot: PostsSnapshot
+        /// Posts in the outputs (not drafts, not scheduled for later).
+        public var publishedCount: Int
+        public var draftCount: Int
+        public var scheduledCount: Int
+        public var files: [FeedFile]
+        public var report: FeedPublisher.Report
+        /// Wall time of the whole pass, in seconds.
+        public var duration: Double
+    }
+
+    /// Reads every post, writes every feed whose bytes changed, removes feeds that no longer
+    /// exist. Broken posts are left out and reported in `snapshot.diagnostics`; only a failure
+    /// to write the feeds throws.
+    public func build(now: Date = Date()) throws(BuildError) -> Result {
+        let started = DispatchTime.now()
+        let snapshot = readPosts()
+        let builder = FeedBuilder(site: configuration.site, options: configuration.feeds)
+        let files: [FeedFile]
+        do {
+            files = try builder.files(for: snapshot.posts, now: now)
+        } catch {
+            throw .serialize(error)
+        }
+        let report: FeedPublisher.Report
+        do {
+            report = try FeedPublisher(directory: configuration.feedsDirectory).publish(files)
+        } catch {
+            throw .publish(error)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let published = snapshot.posts.filter { $0.isPublished(at: now) }.count
+        let drafts = snapshot.posts.filter(\.isDraft).count
+        return Result(
+            snapshot: snapshot, publishedCount: published, draftCount: drafts,
+            scheduledCount: snapshot.posts.count - published - drafts, files: files, report: report, duration: elapsed)
+    }
+
+    /// Reads and checks every post without writing anything.
+    public func readPosts() -> PostsSnapshot {
+        PostsReader(
+            directory: configuration.postsDirectory,
+            displayPrefix: DisplayPath.relative(configuration.postsDirectory) + "/",
+            timeZone: configuration.site.timeZone
+        ).read()
+    }
+}
+
+/// Why a build wrote nothing, or not everything. Files already renamed into place are
+/// complete; the others keep their previous version.
+public enum BuildError: Error, CustomStringConvertible {
+    /// A feed could not be serialised (a bug in Herald: inputs are sanitised before).
+    case serialize(FeedWriteError)
+    /// A feed file could not be written (disk full, permissions…).
+    case publish(FeedPublishError)
+
+    public var description: String {
+        switch self {
+        case .serialize(let error): return error.description
+        case .publish(let error): return "\(error.description); check that the feeds folder is writable"
+        }
+    }
+}
+
+/// Paths as people should read them: relative to the working directory when inside it.
+enum DisplayPath {
+    static func relative(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let current = FileManager.default.currentDirectoryPath
+        if path == current { return "." }
+        if path.hasPrefix(current + "/") { return String(path.dropFirst(current.count + 1)) }
+        return path
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Herald
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate config.json and every post without writing anything.",
+        discussion: """
+            Prints one line per problem, FILE:LINE:COL: error|warning: MESSAGE, then a summary.
+            Exit status: 1 if there is any error (in the configuration or in a post), else 0.
+            """)
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.load(path: options.path)
+        } catch {
+            Console.output(error.description)
+            throw ExitCode.failure
+        }
+        let snapshot = SiteBuilder(configuration: configuration).readPosts()
+        for diagnostic in snapshot.diagnostics { Console.output(diagnostic.description) }
+        let errors = snapshot.diagnostics.filter { $0.severity == .error }.count
+        let warnings = snapshot.diagnostics.count - errors
+        Console.output(
+            "\(options.path): ok; \(snapshot.posts.count) posts read, "
+                + "\(BuildSummary.count(errors, "error")), \(BuildSummary.count(warnings, "warning"))")
+        if errors > 0 { throw ExitCode.failure }
+    }
+}

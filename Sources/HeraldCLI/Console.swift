@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output for people on stdout, diagnostics and logs on stderr. Writes whole lines with one
+/// `write(2)` each, so lines from different streams never interleave mid-line.
+enum Console {
+    static func output(_ line: String) { write(line + "\n", to: 1) }
+
+    static func error(_ line: String) { write(line + "\n", to: 2) }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

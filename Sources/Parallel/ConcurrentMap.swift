@@ -1,0 +1,61 @@
+import Dispatch
+
+extension RandomAccessCollection where Index == Int {
+    /// `map`, spread over Dispatch's worker threads (one chunk per core), keeping the order.
+    ///
+    /// For synchronous CPU-bound work (parsing, rendering) outside Swift concurrency: the
+    /// closure runs on Dispatch threads, never on the cooperative pool, and this call blocks
+    /// its caller until every element is done.
+    public func concurrentMap<Result: Sendable>(
+        _ transform: @Sendable (Element) -> Result
+    ) -> [Result] where Element: Sendable, Self: Sendable {
+        let total = count
+        guard total > 1 else { return map(transform) }
+        let slots = ResultSlots<Result>(count: total)
+        let chunks = Swift.min(total, ProcessInfo.activeCores * 4)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = startIndex + total * chunk / chunks
+            let upper = startIndex + total * (chunk + 1) / chunks
+            for index in lower..<upper {
+                slots.store(transform(self[index]), at: index - startIndex)
+            }
+        }
+        return slots.collect()
+    }
+}
+
+/// Write-once storage for `concurrentMap`: each index is written by exactly one thread, and
+/// read only after `concurrentPerform` has returned (which orders those writes before it).
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private let buffer: UnsafeMutablePointer<Value?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil, count: count)
+    }
+
+    func store(_ value: Value, at index: Int) { buffer[index] = value }
+
+    func collect() -> [Value] { (0..<count).map { buffer[$0]! } }
+
+    deinit {
+        buffer.deinitialize(count: count)
+        buffer.deallocate()
+    }
+}
+
+private enum ProcessInfo {
+    static let activeCores: Int = {
+        #if canImport(Glibc)
+        return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 4
+        #endif
+    }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,168 @@
+import Foundation
+import Yams
+
+/// Turns the bytes of one post file into a `Post`, or into diagnostics that say what to fix.
+///
+/// Pure and thread-safe: `PostsReader` runs many of these at once.
+public struct PostParser: Sendable {
+    /// Dates without a zone are read in this time zone.
+    public var dates: PostDate
+
+    public init(timeZone: TimeZone) {
+        dates = PostDate(timeZone: timeZone)
+    }
+
+    /// The outcome of parsing one file: a post unless an error was found, and every
+    /// diagnostic (errors and warnings) in file order.
+    public struct Outcome: Sendable {
+        public var post: Post?
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Parses one file.
+    /// - Parameters:
+    ///   - bytes: the file's content.
+    ///   - path: the file's path relative to the posts folder (becomes `Post.path`).
+    ///   - displayPath: how diagnostics name the file (usually the path from the working directory).
+    public func parse(_ bytes: [UInt8], path: String, displayPath: String) -> Outcome {
+        var context = Context(file: displayPath)
+        let post = parse(bytes, path: path, context: &context)
+        return Outcome(post: context.hasErrors ? nil : post, diagnostics: context.diagnostics)
+    }
+
+    private func parse(_ bytes: [UInt8], path: String, context: inout Context) -> Post? {
+        let source: SourceText
+        switch SourceText.decode(bytes) {
+        case .success(let decoded): source = decoded
+        case .failure(let position):
+            context.error(position.line, position.column, "invalid UTF-8; save the file as UTF-8")
+            return nil
+        }
+        let frontMatter: FrontMatter
+        do {
+            frontMatter = try FrontMatter.split(source.text)
+        } catch .missingOpening {
+            context.error(1, 1, "missing front matter; a post starts with a line '---', then YAML with at least 'title:', then '---'")
+            return nil
+        } catch {
+            context.error(1, 1, "front matter is not closed; add a line '---' after the YAML")
+            return nil
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: frontMatter.yaml)
+        } catch {
+            context.yamlError(error, firstLine: frontMatter.firstLine)
+            return nil
+        }
+        guard let root else {
+            context.error(frontMatter.firstLine, 1, "front matter is empty; 'title' is required")
+            return nil
+        }
+        guard let mapping = root.mapping else {
+            context.error(at: root, frontMatter.firstLine, "front matter must be a YAML mapping of 'key: value' lines")
+            return nil
+        }
+        var fields = FrontMatterFields(context: context, firstLine: frontMatter.firstLine, dates: dates)
+        fields.read(mapping)
+        context = fields.context
+
+        let fileName = (path as NSString).lastPathComponent
+        guard let title = fields.title else {
+            if !fields.sawTitle { context.error(frontMatter.firstLine, 1, "missing 'title'") }
+            return nil
+        }
+        var date = fields.date
+        if date == nil && !fields.sawDate {
+            date = dates.parseFileNamePrefix(fileName)
+            if date == nil {
+                context.error(
+                    frontMatter.firstLine, 1,
+                    "missing 'date'; add 'date: YYYY-MM-DD' or start the file name with YYYY-MM-DD-")
+            }
+        }
+        guard let date else { return nil }
+
+        let slug = fields.slug ?? Slug.make(Self.baseName(fileName))
+        guard !slug.isEmpty else {
+            context.error(1, 1, "cannot make a slug from the file name; add 'slug:' with letters or digits")
+            return nil
+        }
+
+        var body = String(frontMatter.body)
+        var excerpt: String?
+        if let marker = body.range(of: Self.moreMarker) {
+            excerpt = String(body[..<marker.lowerBound])
+            body.removeSubrange(marker)
+        }
+        return Post(
+            path: path, title: title, slug: slug, date: date, updated: fields.updated,
+            author: fields.author, tags: fields.tags, summary: fields.summary, isDraft: fields.draft,
+            explicitID: fields.id, language: fields.language, image: fields.image,
+            body: body, excerptMarkdown: excerpt)
+    }
+
+    /// The excerpt marker, as in WordPress, Hugo and Jekyll.
+    static let moreMarker = "<!--more-->"
+
+    /// The file name without its extension and without a `YYYY-MM-DD-` prefix.
+    static func baseName(_ fileName: String) -> String {
+        var name = Substring(fileName)
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = name[..<dot] }
+        let utf8 = Array(name.utf8.prefix(11))
+        if utf8.count == 11, utf8[4] == 0x2D, utf8[7] == 0x2D, utf8[10] == 0x2D,
+            utf8[0..<4].allSatisfy({ (0x30...0x39).contains($0) })
+        {
+            name = name.dropFirst(11)
+        }
+        return String(name)
+    }
+}
+
+/// Diagnostics collected while parsing one file.
+struct Context {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+    var hasErrors = false
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ line: Int, _ column: Int, _ message: String) {
+        hasErrors = true
+        diagnostics.append(.error(file, line: line, column: column, message))
+    }
+
+    mutating func warning(_ line: Int, _ column: Int, _ message: String) {
+        diagnostics.append(.warning(file, line: line, column: column, message))
+    }
+
+    mutating func error(at node: Node, _ firstLine: Int, _ message: String) {
+        let (line, column) = Self.position(of: node, firstLine: firstLine)
+        error(line, column, message)
+    }
+
+    mutating func warning(at node: Node, _ firstLine: Int, _ message: String) {
+        let (line, column) = Self.position(of: node, firstLine: firstLine)
+        warning(line, column, message)
+    }
+
+    mutating func yamlError(_ error: any Error, firstLine: Int) {
+        let offset = firstLine - 1
+        switch error as? YamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            self.error(mark.line + offset, mark.column, "invalid YAML in front matter: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let yamlContext):
+            self.error(
+                yamlContext.mark.line + offset, yamlContext.mark.column,
+                "duplicate key in front matter: \(duplicates.joined(separator: ", "))")
+        default:
+            self.error(firstLine, 1, "invalid YAML in front matter: \(error)")
+        }
+    }
+
+    static func position(of node: Node, firstLine: Int) -> (Int, Int) {
+        guard let mark = node.mark else { return (firstLine, 1) }
+        return (mark.line + firstLine - 1, mark.column)
+    }
+}

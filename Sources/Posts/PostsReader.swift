@@ -1,0 +1,58 @@
+import Foundation
+import Parallel
+
+/// Reads every post under a folder, in parallel, into a `PostsSnapshot`.
+///
+/// Which files are posts: `*.md` and `*.markdown` anywhere under the folder, except hidden
+/// files and folders (`.…`), `_`-prefixed ones (`_drafts/`), and editor leftovers (`…~`,
+/// `.swp`, `.tmp`, `#…#`). A symbolic link is followed only when its target is inside the
+/// folder. A file that cannot be read becomes an error diagnostic; the others are still read.
+public struct PostsReader: Sendable {
+    /// The posts folder.
+    public var directory: URL
+    /// Prefix for file names in diagnostics (e.g. `posts/`), so they read from the working directory.
+    public var displayPrefix: String
+    public var parser: PostParser
+    /// Files larger than this are rejected with a diagnostic rather than read.
+    public var maximumFileSize: Int
+
+    public init(directory: URL, displayPrefix: String, timeZone: TimeZone, maximumFileSize: Int = 16 << 20) {
+        self.directory = directory
+        self.displayPrefix = displayPrefix
+        self.parser = PostParser(timeZone: timeZone)
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// Lists, reads and parses every post. Never throws: a missing folder, an unreadable
+    /// file or a broken post is a diagnostic in the result.
+    public func read() -> PostsSnapshot {
+        let listing = PostFileLister(root: directory).list()
+        var diagnostics = listing.problems.map { problem in
+            Diagnostic.error(displayPrefix + problem.path, problem.message)
+        }
+        let outcomes = listing.files.concurrentMap { file in readOne(file) }
+        var posts: [Post] = []
+        posts.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            diagnostics.append(contentsOf: outcome.diagnostics)
+            if let post = outcome.post { posts.append(post) }
+        }
+        let unique = PostsSnapshot.removingDuplicates(posts, displayPrefix: displayPrefix)
+        diagnostics.append(contentsOf: unique.diagnostics)
+        return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics)
+    }
+
+    private func readOne(_ file: PostFileLister.File) -> PostParser.Outcome {
+        let display = displayPrefix + file.relativePath
+        if file.size > maximumFileSize {
+            let megabytes = String(format: "%.1f", Double(file.size) / 1_048_576)
+            return .init(post: nil, diagnostics: [
+                .error(display, "file is \(megabytes) MiB; posts over \(maximumFileSize >> 20) MiB are not read")
+            ])
+        }
+        guard let data = FileManager.default.contents(atPath: file.absolutePath) else {
+            return .init(post: nil, diagnostics: [.error(display, "cannot read the file (permissions?)")])
+        }
+        return parser.parse([UInt8](data), path: file.relativePath, displayPath: display)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Every readable post of the folder at one moment, newest first, and what was wrong with the rest.
+public struct PostsSnapshot: Sendable {
+    /// Posts that parsed, drafts and scheduled posts included, sorted newest first (ties by path).
+    public var posts: [Post]
+    /// Errors and warnings, sorted by file then line.
+    public var diagnostics: [Diagnostic]
+
+    public init(posts: [Post], diagnostics: [Diagnostic]) {
+        self.posts = posts.sorted(by: PostsSnapshot.newestFirst)
+        self.diagnostics = diagnostics.sorted {
+            ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column)
+        }
+    }
+
+    /// Whether any diagnostic is an error (a post was rejected).
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The posts that belong in outputs at `now`: no drafts, nothing scheduled for later.
+    public func published(at now: Date) -> [Post] {
+        posts.filter { $0.isPublished(at: now) }
+    }
+
+    /// The earliest scheduled post's date after `now`, when the daemon must wake up to publish it.
+    public func nextScheduledDate(after now: Date) -> Date? {
+        posts.lazy.filter { !$0.isDraft && $0.date > now }.map(\.date).min()
+    }
+
+    static func newestFirst(_ a: Post, _ b: Post) -> Bool {
+        a.date != b.date ? a.date > b.date : a.path < b.path
+    }
+
+    /// Keeps the first post (by path) for each slug and each explicit id; later ones become errors.
+    static func removingDuplicates(_ posts: [Post], displayPrefix: String) -> (posts: [Post], diagnostics: [Diagnostic]) {
+        var bySlug: [String: String] = [:]
+        var byID: [String: String] = [:]
+        var kept: [Post] = []
+        var diagnostics: [Diagnostic] = []
+        for post in posts.sorted(by: { $0.path < $1.path }) {
+            if let other = bySlug[post.slug] {
+                diagnostics.append(.error(
+                    displayPrefix + post.path,
+                    "duplicate slug '\(post.slug)' (also used by \(displayPrefix + other)); set a different 'slug:'"))
+                continue
+            }
+            if let id = post.explicitID, let other = byID[id] {
+                diagnostics.append(.error(
+                    displayPrefix + post.path, "duplicate id '\(id)' (also used by \(displayPrefix + other))"))
+                continue
+            }
+            bySlug[post.slug] = post.path
+            if let id = post.explicitID { byID[id] = post.path }
+            kept.append(post)
+        }
+        return (kept, diagnostics)
+    }
+}

@@ -42,9 +42,7 @@ public struct FeedBuilder: Sendable {
 
     /// The feeds for `posts` (any order; drafts and posts scheduled after `now` are left out).
     public func documents(for posts: [Post], now: Date) -> [FeedDocument] {
-        let published = posts.filter { $0.isPublished(at: now) }.sorted {
-            $0.date != $1.date ? $0.date > $1.date : $0.path < $1.path
-        }
+        let published = PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) })
         let selections = FeedPlanner(site: site, options: options).select(published)
         let entries = renderEntries(for: selections)
         let titles = FeedTitles(language: site.language)

@@ -15,27 +15,30 @@ struct FrontMatter {
     /// Splits `text` into front matter and body. The opening line must be `---` (trailing
     /// spaces allowed); the closing one `---` or `...`.
     static func split(_ text: String) throws(SplitError) -> FrontMatter {
-        var lines = text[...].split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let opening = lines.first, isDelimiter(opening, allowDots: false) else {
+        // Works on UTF-8 offsets: `\n` is ASCII, so every line boundary is a valid index.
+        let utf8 = text.utf8
+        guard let openingEnd = utf8.firstIndex(of: 0x0A) else {
+            if isDelimiter(utf8[...], allowDots: false) { throw .missingClosing }
             throw .missingOpening
         }
-        guard lines.count == 2 else { throw .missingClosing }
-        let rest = lines.removeLast()
-        var lineStart = rest.startIndex
-        while lineStart < rest.endIndex {
-            let lineEnd = rest[lineStart...].firstIndex(of: "\n") ?? rest.endIndex
-            if isDelimiter(rest[lineStart..<lineEnd], allowDots: true) {
-                let bodyStart = lineEnd < rest.endIndex ? rest.index(after: lineEnd) : lineEnd
+        guard isDelimiter(utf8[utf8.startIndex..<openingEnd], allowDots: false) else { throw .missingOpening }
+        let yamlStart = utf8.index(after: openingEnd)
+        var lineStart = yamlStart
+        while lineStart < utf8.endIndex {
+            let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
+            if isDelimiter(utf8[lineStart..<lineEnd], allowDots: true) {
+                let bodyStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
                 return FrontMatter(
-                    yaml: String(rest[rest.startIndex..<lineStart]), firstLine: 2, body: rest[bodyStart...])
+                    yaml: String(text[yamlStart..<lineStart]), firstLine: 2, body: text[bodyStart...])
             }
-            lineStart = lineEnd < rest.endIndex ? rest.index(after: lineEnd) : lineEnd
+            lineStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
         }
         throw .missingClosing
     }
 
-    private static func isDelimiter(_ line: Substring, allowDots: Bool) -> Bool {
-        let trimmed = line.utf8.reversed().drop(while: { $0 == 0x20 || $0 == 0x09 })
+    private static func isDelimiter(_ line: Substring.UTF8View, allowDots: Bool) -> Bool {
+        var trimmed = line
+        while let last = trimmed.last, last == 0x20 || last == 0x09 { trimmed = trimmed.dropLast() }
         guard trimmed.count == 3 else { return false }
         if trimmed.allSatisfy({ $0 == UInt8(ascii: "-") }) { return true }
         return allowDots && trimmed.allSatisfy({ $0 == UInt8(ascii: ".") })

@@ -120,6 +120,7 @@ struct FrontMatterFields {
     /// One-line text: line breaks and tabs become spaces, other control characters are dropped
     /// (with a warning), surrounding white space is trimmed. No-break spaces are kept as typed.
     private mutating func cleanInlineText(_ raw: String, node: Node, key: String) -> String {
+        if Self.isCleanInlineText(raw) { return raw }
         var removed = false
         var scalars = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars {
@@ -148,7 +149,13 @@ struct FrontMatterFields {
     }
 
     private mutating func flag(_ node: Node, key: String) -> Bool {
-        if let bool = node.bool { return bool }
+        if case .scalar(let scalar) = node, scalar.style == .plain {
+            switch scalar.string.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: break
+            }
+        }
         context.error(at: node, firstLine, "\(key): expected true or false")
         return false
     }
@@ -202,6 +209,23 @@ struct FrontMatterFields {
     }
 
     // MARK: - Checks
+
+    /// The common case, checked on bytes: no control character, no DEL, no C1 control, no
+    /// U+FFFE/U+FFFF, and no ASCII white space at either end.
+    static func isCleanInlineText(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last, first != 0x20, last != 0x20 else { return false }
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in utf8 {
+            if byte < 0x20 || byte == 0x7F { return false }
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return false }
+            if beforePrevious == 0xEF && previous == 0xBF && byte >= 0xBE { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return true
+    }
 
     static func kind(of node: Node) -> String {
         switch node {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Yams
 
 /// Turns the bytes of one post file into a `Post`, or into diagnostics that say what to fix.
@@ -50,7 +53,10 @@ public struct PostParser: Sendable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: frontMatter.yaml)
+            // The basic resolver: every scalar stays a string (no regular expression per value);
+            // the few typed keys (`draft`) are interpreted by FrontMatterFields.
+            root = try Parser(yaml: frontMatter.yaml, resolver: .basic, constructor: .default, encoding: .utf8)
+                .singleRoot()
         } catch {
             context.yamlError(error, firstLine: frontMatter.firstLine)
             return nil
@@ -91,7 +97,7 @@ public struct PostParser: Sendable {
 
         var body = String(frontMatter.body)
         var excerpt: String?
-        if let marker = body.range(of: Self.moreMarker) {
+        if let marker = Self.range(of: Self.moreMarker, in: body) {
             excerpt = String(body[..<marker.lowerBound])
             body.removeSubrange(marker)
         }
@@ -104,6 +110,31 @@ public struct PostParser: Sendable {
 
     /// The excerpt marker, as in WordPress, Hugo and Jekyll.
     static let moreMarker = "<!--more-->"
+
+    /// The first occurrence of `needle`, found with `memchr`/`memcmp` on the UTF-8 bytes
+    /// (Foundation's `range(of:)` does locale-aware Unicode matching, and showed up first in
+    /// profiles).
+    static func range(of needle: String, in text: String) -> Range<String.Index>? {
+        var text = text
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        let offset: Int? = text.withUTF8 { haystack in
+            guard let base = haystack.baseAddress else { return nil }
+            var position = 0
+            while position + pattern.count <= haystack.count {
+                guard let hit = memchr(base + position, Int32(first), haystack.count - position) else { return nil }
+                let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if index + pattern.count <= haystack.count, memcmp(base + index, pattern, pattern.count) == 0 {
+                    return index
+                }
+                position = index + 1
+            }
+            return nil
+        }
+        guard let offset else { return nil }
+        let start = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
+        return start..<text.utf8.index(start, offsetBy: pattern.count)
+    }
 
     /// The file name without its extension and without a `YYYY-MM-DD-` prefix.
     static func baseName(_ fileName: String) -> String {

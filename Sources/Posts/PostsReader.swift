@@ -44,15 +44,17 @@ public struct PostsReader: Sendable {
 
     private func readOne(_ file: PostFileLister.File) -> PostParser.Outcome {
         let display = displayPrefix + file.relativePath
-        if file.size > maximumFileSize {
-            let megabytes = String(format: "%.1f", Double(file.size) / 1_048_576)
+        let bytes: [UInt8]
+        switch FileBytes.read(file.absolutePath, limit: maximumFileSize) {
+        case .success(let content): bytes = content
+        case .failure(.tooLarge(let size)):
+            let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
             return .init(post: nil, diagnostics: [
                 .error(display, "file is \(megabytes) MiB; posts over \(maximumFileSize >> 20) MiB are not read")
             ])
+        case .failure(.unreadable(let reason)):
+            return .init(post: nil, diagnostics: [.error(display, "cannot read the file: \(reason)")])
         }
-        guard let data = FileManager.default.contents(atPath: file.absolutePath) else {
-            return .init(post: nil, diagnostics: [.error(display, "cannot read the file (permissions?)")])
-        }
-        return parser.parse([UInt8](data), path: file.relativePath, displayPath: display)
+        return parser.parse(bytes, path: file.relativePath, displayPath: display)
     }
 }

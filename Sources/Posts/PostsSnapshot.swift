@@ -8,7 +8,7 @@ public struct PostsSnapshot: Sendable {
     public var diagnostics: [Diagnostic]
 
     public init(posts: [Post], diagnostics: [Diagnostic]) {
-        self.posts = posts.sorted(by: PostsSnapshot.newestFirst)
+        self.posts = PostsSnapshot.sortedNewestFirst(posts)
         self.diagnostics = diagnostics.sorted {
             ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column)
         }
@@ -27,8 +27,13 @@ public struct PostsSnapshot: Sendable {
         posts.lazy.filter { !$0.isDraft && $0.date > now }.map(\.date).min()
     }
 
-    static func newestFirst(_ a: Post, _ b: Post) -> Bool {
-        a.date != b.date ? a.date > b.date : a.path < b.path
+    /// Newest first, ties by path. Sorts indices rather than the posts themselves: a `Post`
+    /// is large, and moving it costs a retain and a release per field.
+    public static func sortedNewestFirst(_ posts: [Post]) -> [Post] {
+        let order = posts.indices.sorted { a, b in
+            posts[a].date != posts[b].date ? posts[a].date > posts[b].date : posts[a].path < posts[b].path
+        }
+        return order.map { posts[$0] }
     }
 
     /// Keeps the first post (by path) for each slug and each explicit id; later ones become errors.
@@ -37,7 +42,8 @@ public struct PostsSnapshot: Sendable {
         var byID: [String: String] = [:]
         var kept: [Post] = []
         var diagnostics: [Diagnostic] = []
-        for post in posts.sorted(by: { $0.path < $1.path }) {
+        let byPath = posts.indices.sorted { posts[$0].path < posts[$1].path }
+        for post in byPath.map({ posts[$0] }) {
             if let other = bySlug[post.slug] {
                 diagnostics.append(.error(
                     displayPrefix + post.path,

@@ -8,37 +8,44 @@ import Foundation
 public enum Slug {
     /// The slug of `text`; empty when `text` has no letter or digit at all.
     public static func make(_ text: String) -> String {
-        var result = ""
+        var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count)
         var pendingDash = false
-        func append(_ ascii: String) {
-            if pendingDash && !result.isEmpty { result.append("-") }
+        func append(_ byte: UInt8) {
+            if pendingDash && !result.isEmpty { result.append(UInt8(ascii: "-")) }
             pendingDash = false
-            result.append(ascii)
+            result.append(byte)
         }
         for scalar in text.unicodeScalars {
-            if let folded = fold(scalar) {
-                append(folded)
+            let value = scalar.value
+            if value < 0x80 {
+                let byte = UInt8(value)
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A: append(byte)
+                case 0x41...0x5A: append(byte + 0x20)
+                default: pendingDash = true
+                }
+            } else if let folded = fold(scalar) {
+                for byte in folded.utf8 { append(byte) }
             } else {
                 pendingDash = true
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
-    /// The ASCII letters or digits `scalar` stands for, or `nil` for a separator.
+    /// The lowercase ASCII letters or digits a non-ASCII `scalar` stands for, or `nil` for a separator.
     private static func fold(_ scalar: Unicode.Scalar) -> String? {
-        switch scalar.value {
-        case 0x30...0x39, 0x61...0x7A: return String(scalar)
-        case 0x41...0x5A: return String(Unicode.Scalar(scalar.value + 0x20)!)
-        case 0...0x7F: return nil
-        default: break
-        }
         if let special = ligatures[scalar] { return special }
         // Canonical decomposition: keep the base letter, drop the combining marks.
         let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
         guard let base = decomposed.first, base.value < 0x80, base != scalar else { return nil }
-        return fold(base)
+        let byte = UInt8(base.value)
+        switch byte {
+        case 0x30...0x39, 0x61...0x7A: return String(UnicodeScalar(byte))
+        case 0x41...0x5A: return String(UnicodeScalar(byte + 0x20))
+        default: return nil
+        }
     }
 
     private static let ligatures: [Unicode.Scalar: String] = [

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A post file's bytes as text: validated UTF-8, byte-order mark dropped, line endings made `\n`.
 struct SourceText {
     /// The text, with `\n` line endings only.
@@ -10,7 +14,8 @@ struct SourceText {
         guard let decoded = String(validating: body, as: UTF8.self) else {
             return .failure(firstInvalidPosition(in: body))
         }
-        guard decoded.utf8.contains(0x0D) else { return .success(SourceText(text: decoded)) }
+        let hasCR = body.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0x0D, body.count) != nil } ?? false }
+        guard hasCR else { return .success(SourceText(text: decoded)) }
         let normalized = decoded.replacingCRLF()
         return .success(SourceText(text: normalized))
     }

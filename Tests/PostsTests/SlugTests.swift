@@ -1,0 +1,19 @@
+import Testing
+@testable import Posts
+
+@Suite struct SlugTests {
+    @Test(arguments: [
+        ("Élus & Entreprises", "elus-entreprises"),
+        ("L’œuvre commune", "l-oeuvre-commune"),
+        ("  Fête   de la musique !  ", "fete-de-la-musique"),
+        ("Écologie", "ecologie"),
+        ("Straße", "strasse"),
+        ("C++ & Swift 6", "c-swift-6"),
+        ("«\u{A0}Vie de quartier\u{A0}»", "vie-de-quartier"),
+        ("日本", ""),
+        ("---", ""),
+    ])
+    func slugs(input: String, expected: String) {
+        #expect(Slug.make(input) == expected)
+    }
+}

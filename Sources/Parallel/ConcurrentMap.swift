@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 extension RandomAccessCollection where Index == Int {
     /// `map`, spread over Dispatch's worker threads (one chunk per core), keeping the order.
@@ -59,3 +60,42 @@ private enum ProcessInfo {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension RandomAccessCollection where Index == Int {
+    /// `map` for blocking work (file writes, `fsync`): `width` threads, each taking the next
+    /// element until none is left, so that one slow disk flush does not hold up the others.
+    /// Runs on threads of its own (an overcommitting Dispatch queue), never on the cooperative
+    /// pool, and blocks its caller until every element is done.
+    public func blockingConcurrentMap<Result: Sendable>(
+        width: Int, _ transform: @escaping @Sendable (Element) -> Result
+    ) -> [Result] where Element: Sendable, Self: Sendable {
+        let total = count
+        guard total > 1, width > 1 else { return map(transform) }
+        let slots = ResultSlots<Result>(count: total)
+        let next = NextIndex()
+        let queue = DispatchQueue(label: "herald.blocking-io", attributes: .concurrent)
+        let group = DispatchGroup()
+        for _ in 0..<Swift.min(width, total) {
+            queue.async(group: group) {
+                while let offset = next.take(below: total) {
+                    slots.store(transform(self[startIndex + offset]), at: offset)
+                }
+            }
+        }
+        group.wait()
+        return slots.collect()
+    }
+}
+
+/// A shared counter handing out each index once.
+private final class NextIndex: Sendable {
+    private let value = Mutex(0)
+
+    func take(below limit: Int) -> Int? {
+        value.withLock { value in
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}

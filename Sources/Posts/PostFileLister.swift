@@ -83,12 +83,23 @@ struct PostFileLister {
 
     /// Hidden, `_`-prefixed and editor leftovers are never read.
     static func isIgnored(_ name: String) -> Bool {
-        name.hasPrefix(".") || name.hasPrefix("_") || name.hasSuffix("~") || name.hasSuffix(".swp")
-            || name.hasSuffix(".swx") || name.hasSuffix(".tmp") || (name.hasPrefix("#") && name.hasSuffix("#"))
+        let bytes = name.utf8
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        return first == UInt8(ascii: ".") || first == UInt8(ascii: "_") || last == UInt8(ascii: "~")
+            || (first == UInt8(ascii: "#") && last == UInt8(ascii: "#"))
+            || hasSuffix(bytes, ".swp") || hasSuffix(bytes, ".swx") || hasSuffix(bytes, ".tmp")
     }
 
     static func isPostName(_ name: String) -> Bool {
-        name.hasSuffix(".md") || name.hasSuffix(".markdown")
+        hasSuffix(name.utf8, ".md") || hasSuffix(name.utf8, ".markdown")
+    }
+
+    /// Byte comparison: `String.hasSuffix` compares grapheme clusters, which is slow and, for
+    /// file names, not what is meant.
+    private static func hasSuffix(_ bytes: String.UTF8View, _ suffix: StaticString) -> Bool {
+        let count = suffix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        return suffix.withUTF8Buffer { bytes.suffix(count).elementsEqual($0) }
     }
 
     static func realPath(_ path: String) -> String? {

@@ -36,6 +36,15 @@ public enum Slug {
 
     /// The lowercase ASCII letters or digits a non-ASCII `scalar` stands for, or `nil` for a separator.
     private static func fold(_ scalar: Unicode.Scalar) -> String? {
+        if scalar.value < 0x250 { return latinTable[Int(scalar.value) - 0x80] }
+        return decompose(scalar)
+    }
+
+    /// `fold` precomputed for U+0080–U+024F (Latin-1 Supplement, Latin Extended-A and -B),
+    /// where nearly every non-ASCII letter of a European title falls.
+    private static let latinTable: [String?] = (0x80..<0x250).map { decompose(Unicode.Scalar($0)!) }
+
+    private static func decompose(_ scalar: Unicode.Scalar) -> String? {
         if let special = ligatures[scalar] { return special }
         // Canonical decomposition: keep the base letter, drop the combining marks.
         let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `herald check` and `herald build` as a user meets them: exit statuses, messages, help.
+@Suite struct CommandTests {
+    @Test func checkIsCleanOnTheSampleSite() throws {
+        let site = try SiteFixture.sample()
+        defer { site.remove() }
+        let result = try site.herald("check", "--config", site.config)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("15 posts read, 0 errors, 0 warnings"))
+        #expect(!FileManager.default.fileExists(atPath: site.feeds.path))
+    }
+
+    @Test func checkReportsPostErrorsInCompilerFormat() throws {
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.post("ok.md", "---\ntitle: Ok\ndate: 2026-01-01\nauteur: moi\n---\n")
+        try site.post("bad.md", "---\ntitle: Bad\ndate: 2026-02-30\n---\n")
+        let result = try site.herald("check", "--config", site.config)
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("posts/bad.md:3:7: error: date: cannot read '2026-02-30'") })
+        #expect(lines.contains { $0.hasPrefix("posts/ok.md:4:1: warning: unknown front matter key 'auteur'") })
+    }
+
+    @Test(arguments: [
+        (#"{"site": {"title": "T", "url": "example.org"}}"#, "site.url: expected an absolute http(s) URL"),
+        (#"{"site": {"title": "T", "url": "https://e.org/", "timeZone": "Paris"}}"#, "site.timeZone: unknown time zone \"Paris\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "feeds": {"limit": "50"}}"#, "feeds.limit: expected a whole number from 1 to 10000, found \"50\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "feeds": {"formats": ["atom", "opml"]}}"#, "feeds.formats: unknown format \"opml\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "feed": {}}"#, "feed: unknown key"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "mail": {"from": "a@b.org", "transport": {"kind": "smtp", "url": "http://x"}}}"#, "mail.transport.url: expected \"smtp://host:port\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "newsletters": [{"id": "w", "title": "W", "schedule": "0 8 * *"}]}"#, "newsletters[0].schedule: expected a cron expression of 5 fields"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "http": {"listen": "localhost"}}"#, "http.listen: expected \"HOST:PORT\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/",}"#, "not valid JSON"),
+        (#"{"site": {"url": "https://e.org/"}}"#, "site.title: missing"),
+    ])
+    func configurationErrorsNameTheKeyPath(configuration: String, expected: String) throws {
+        let site = try SiteFixture(configuration: configuration)
+        defer { site.remove() }
+        let check = try site.herald("check", "--config", site.config)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("config.json: error: \(expected)"), "\(check.stdout)")
+        let build = try site.herald("build", "--config", site.config)
+        #expect(build.status == 1)
+        #expect(build.stderr.contains(expected), "\(build.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: site.feeds.path))
+    }
+
+    @Test func configDefaultsToEnvironmentThenWorkingDirectory() throws {
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.post("a.md", "---\ntitle: A\ndate: 2026-01-01\n---\n")
+        let local = try site.herald("build")
+        #expect(local.status == 0, "\(local.stderr)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["HERALD_CONFIG"] = "/nonexistent/config.json"
+        let viaEnvironment = try ProcessResult.run(Repository.heraldBinary, ["check"], in: site.folder.url, environment: environment)
+        #expect(viaEnvironment.status == 1)
+        #expect(viaEnvironment.stdout.contains("/nonexistent/config.json: error: does not exist"))
+    }
+
+    @Test func editingAPostKeepsItsEntryID() throws {
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.post("fete.md", "---\ntitle: Fête\ndate: 2026-06-21 18:00\n---\nVenez nombreux.\n")
+        #expect(try site.build().status == 0)
+        let before = try FeedReaders.feedparser(site.feedFiles())
+        try site.post("fete.md", "---\ntitle: Fête de la musique «\u{A0}2026\u{A0}»\ndate: 2026-06-21 18:00\nupdated: 2026-06-22\n---\nVenez très nombreux !\n")
+        let rebuild = try site.build()
+        #expect(rebuild.stdout.contains("wrote feeds/atom.xml"))
+        let after = try FeedReaders.feedparser(site.feedFiles())
+        for (old, new) in zip(before, after) {
+            #expect(old.entries.map { $0["id"] } == new.entries.map { $0["id"] })
+            #expect(old.entryTitles != new.entryTitles)
+        }
+        #expect(after.first?.entries.first?["id"]?.string == "tag:amis.example.org,2026-06-21:fete")
+    }
+
+    @Test func helpDescribesTheCommands() throws {
+        let help = try ProcessResult.run(Repository.heraldBinary, ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("build") && help.stdout.contains("check"))
+        let buildHelp = try ProcessResult.run(Repository.heraldBinary, ["build", "--help"])
+        #expect(buildHelp.stdout.contains("--config <file>"))
+        #expect(buildHelp.stdout.contains("HERALD_CONFIG"))
+    }
+
+    @Test func conformanceCheckerRejectsBrokenFeeds() throws {
+        // The checker the other tests rely on must itself fail on broken feeds.
+        let result = try ProcessResult.run("/bin/sh", [Repository.script("selftest.sh")], environment: ["PATH": "/usr/bin:/bin", "PYTHON": Repository.python])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("selftest: all passed"))
+    }
+}

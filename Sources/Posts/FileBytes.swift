@@ -11,7 +11,15 @@ enum FileBytes {
     }
 
     static func read(_ path: String, limit: Int) -> Result<[UInt8], Failure> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        read(descriptor: open(path, O_RDONLY | O_CLOEXEC), limit: limit)
+    }
+
+    /// Reads `name` in the folder open as `folder`.
+    static func read(_ name: String, in folder: Int32, limit: Int) -> Result<[UInt8], Failure> {
+        read(descriptor: openat(folder, name, O_RDONLY | O_CLOEXEC), limit: limit)
+    }
+
+    private static func read(descriptor: Int32, limit: Int) -> Result<[UInt8], Failure> {
         guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
         defer { close(descriptor) }
         var info = stat()

@@ -13,6 +13,9 @@ struct PostFileLister {
         /// Relative to the root, `/`-separated.
         var relativePath: String
         var absolutePath: String
+        /// The folder's absolute path and the file's name in it, for `openat`.
+        var folder: String
+        var name: String
     }
 
     struct Problem {
@@ -73,7 +76,7 @@ struct PostFileLister {
                 if kind == S_IFDIR {
                     pending.append((absolute, relativePath))
                 } else if kind == S_IFREG, Self.isPostName(name) {
-                    files.append(File(relativePath: relativePath, absolutePath: absolute))
+                    files.append(File(relativePath: relativePath, absolutePath: absolute, folder: directory, name: name))
                 }
             }
         }

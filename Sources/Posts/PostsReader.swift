@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Parallel
 
 /// Reads every post under a folder, in parallel, into a `PostsSnapshot`.
@@ -30,7 +33,11 @@ public struct PostsReader: Sendable {
         var diagnostics = listing.problems.map { problem in
             Diagnostic.error(displayPrefix + problem.path, problem.message)
         }
-        let outcomes = listing.files.concurrentMap { file in readOne(file) }
+        // Files are opened relative to their folder's descriptor: resolving each full path
+        // again in the kernel cost as much as parsing the YAML.
+        let folders = FolderDescriptors(Set(listing.files.map(\.folder)))
+        defer { folders.close() }
+        let outcomes = listing.files.concurrentMap { file in readOne(file, folder: folders[file.folder]) }
         var posts: [Post] = []
         posts.reserveCapacity(outcomes.count)
         for outcome in outcomes {
@@ -42,10 +49,12 @@ public struct PostsReader: Sendable {
         return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics)
     }
 
-    private func readOne(_ file: PostFileLister.File) -> PostParser.Outcome {
+    private func readOne(_ file: PostFileLister.File, folder: Int32?) -> PostParser.Outcome {
         let display = displayPrefix + file.relativePath
         let bytes: [UInt8]
-        switch FileBytes.read(file.absolutePath, limit: maximumFileSize) {
+        let result = folder.map { FileBytes.read(file.name, in: $0, limit: maximumFileSize) }
+            ?? FileBytes.read(file.absolutePath, limit: maximumFileSize)
+        switch result {
         case .success(let content): bytes = content
         case .failure(.tooLarge(let size)):
             let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
@@ -56,5 +65,25 @@ public struct PostsReader: Sendable {
             return .init(post: nil, diagnostics: [.error(display, "cannot read the file: \(reason)")])
         }
         return parser.parse(bytes, path: file.relativePath, displayPath: display)
+    }
+}
+
+/// Open descriptors of the folders that hold posts, shared read-only by the reading threads.
+private struct FolderDescriptors: Sendable {
+    private let descriptors: [String: Int32]
+
+    init(_ folders: Set<String>) {
+        var descriptors: [String: Int32] = [:]
+        for folder in folders {
+            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if descriptor >= 0 { descriptors[folder] = descriptor }
+        }
+        self.descriptors = descriptors
+    }
+
+    subscript(folder: String) -> Int32? { descriptors[folder] }
+
+    func close() {
+        for descriptor in descriptors.values { _ = Glibc.close(descriptor) }
     }
 }

@@ -40,6 +40,24 @@ public struct FeedBuilder: Sendable {
         return files.sorted { $0.path < $1.path }
     }
 
+    /// Serialises every feed for `posts` and publishes it with `publisher` as soon as it is
+    /// ready (the same files as `files(for:now:)`, without holding them all in memory first).
+    public func publish(_ posts: [Post], now: Date, with publisher: FeedPublisher) throws(FeedPublishError) -> FeedPublisher.Report {
+        let documents = self.documents(for: posts, now: now)
+        let formats = options.formats.sorted()
+        let jobs = documents.flatMap { document in formats.map { (document, $0) } }
+        let timeZone = site.timeZone
+        return try publisher.publish(paths: jobs.map { $0.0.path(of: $0.1) }) { index in
+            let (document, format) = jobs[index]
+            do throws(FeedWriteError) {
+                let bytes = try FeedBuilder.serialize(document, as: format, timeZone: timeZone)
+                return .success(FeedFile(path: document.path(of: format), bytes: bytes))
+            } catch {
+                return .failure(FeedPublishError(path: document.path(of: format), reason: error.description))
+            }
+        }
+    }
+
     /// The feeds for `posts` (any order; drafts and posts scheduled after `now` are left out).
     public func documents(for posts: [Post], now: Date) -> [FeedDocument] {
         let published = PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) })

@@ -28,10 +28,22 @@ public struct FeedPublisher: Sendable {
         public var removed: [String] = []
     }
 
+    /// Publishes `files`.
     public func publish(_ files: [FeedFile]) throws(FeedPublishError) -> Report {
+        try publish(paths: files.map(\.path)) { index in .success(files[index]) }
+    }
+
+    /// Publishes the files at `paths`, asking `make` for each one's content on the thread that
+    /// then writes it: producing a feed and flushing another one overlap.
+    ///
+    /// Each file is compared, written and flushed (`fsync`) on one of several threads: the
+    /// flushes dominate, and the file system batches concurrent ones into one journal commit.
+    public func publish(
+        paths: [String], make: @escaping @Sendable (Int) -> Result<FeedFile, FeedPublishError>
+    ) throws(FeedPublishError) -> Report {
         var report = Report()
         let root = directory.standardizedFileURL.path
-        let folders = Set(files.map { ((root + "/" + $0.path) as NSString).deletingLastPathComponent })
+        let folders = Set(paths.map { ((root + "/" + $0) as NSString).deletingLastPathComponent })
         for folder in folders.sorted() {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -39,9 +51,12 @@ public struct FeedPublisher: Sendable {
                 throw FeedPublishError(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
             }
         }
-        // Each file is compared, written and flushed on its own thread: the flushes (fsync)
-        // dominate, and the file system batches concurrent ones into one journal commit.
-        let outcomes = files.blockingConcurrentMap(width: 8) { file -> Result<Bool, FeedPublishError> in
+        let outcomes = Array(paths.indices).blockingConcurrentMap(width: 8) { index -> Result<Bool, FeedPublishError> in
+            let file: FeedFile
+            switch make(index) {
+            case .success(let made): file = made
+            case .failure(let error): return .failure(error)
+            }
             let path = root + "/" + file.path
             if Self.hasContent(file.bytes, at: path) { return .success(false) }
             do throws(FeedPublishError) {
@@ -51,14 +66,14 @@ public struct FeedPublisher: Sendable {
                 return .failure(error)
             }
         }
-        for (file, outcome) in zip(files, outcomes) {
+        for (path, outcome) in zip(paths, outcomes) {
             if try outcome.get() {
-                report.written.append(file.path)
+                report.written.append(path)
             } else {
-                report.unchanged.append(file.path)
+                report.unchanged.append(path)
             }
         }
-        report.removed = removeStale(keeping: Set(files.map(\.path)), root: root)
+        report.removed = removeStale(keeping: Set(paths), root: root)
         return report
     }
 

@@ -18,7 +18,8 @@ public struct SiteBuilder: Sendable {
         public var publishedCount: Int
         public var draftCount: Int
         public var scheduledCount: Int
-        public var files: [FeedFile]
+        /// Every feed file of the site, whether it was written or already up to date.
+        public var fileCount: Int { report.written.count + report.unchanged.count }
         public var report: FeedPublisher.Report
         /// Wall time of the whole pass, in seconds.
         public var duration: Double
@@ -31,15 +32,9 @@ public struct SiteBuilder: Sendable {
         let started = DispatchTime.now()
         let snapshot = readPosts()
         let builder = FeedBuilder(site: configuration.site, options: configuration.feeds)
-        let files: [FeedFile]
-        do {
-            files = try builder.files(for: snapshot.posts, now: now)
-        } catch {
-            throw .serialize(error)
-        }
         let report: FeedPublisher.Report
         do {
-            report = try FeedPublisher(directory: configuration.feedsDirectory).publish(files)
+            report = try builder.publish(snapshot.posts, now: now, with: FeedPublisher(directory: configuration.feedsDirectory))
         } catch {
             throw .publish(error)
         }
@@ -48,7 +43,7 @@ public struct SiteBuilder: Sendable {
         let drafts = snapshot.posts.filter(\.isDraft).count
         return Result(
             snapshot: snapshot, publishedCount: published, draftCount: drafts,
-            scheduledCount: snapshot.posts.count - published - drafts, files: files, report: report, duration: elapsed)
+            scheduledCount: snapshot.posts.count - published - drafts, report: report, duration: elapsed)
     }
 
     /// Reads and checks every post without writing anything.
@@ -64,14 +59,11 @@ public struct SiteBuilder: Sendable {
 /// Why a build wrote nothing, or not everything. Files already renamed into place are
 /// complete; the others keep their previous version.
 public enum BuildError: Error, CustomStringConvertible {
-    /// A feed could not be serialised (a bug in Herald: inputs are sanitised before).
-    case serialize(FeedWriteError)
     /// A feed file could not be written (disk full, permissions…).
     case publish(FeedPublishError)
 
     public var description: String {
         switch self {
-        case .serialize(let error): return error.description
         case .publish(let error): return "\(error.description); check that the feeds folder is writable"
         }
     }

@@ -15,7 +15,7 @@ struct BuildSummary {
         if rejected > 0 { parts.append("\(Self.count(rejected, "error")) (see above)") }
         let files = "\(report.written.count) written, \(report.unchanged.count) unchanged, \(report.removed.count) removed"
         let time = String(format: "%.2f s", result.duration)
-        return "\(feedsFolder)/: \(Self.count(result.files.count, "feed file")) (\(files)); \(parts.joined(separator: ", ")); \(time)"
+        return "\(feedsFolder)/: \(Self.count(result.fileCount, "feed file")) (\(files)); \(parts.joined(separator: ", ")); \(time)"
     }
 
     static func count(_ number: Int, _ noun: String) -> String {

@@ -36,14 +36,14 @@ public struct PostsSnapshot: Sendable {
         return order.map { posts[$0] }
     }
 
-    /// Keeps the first post (by path) for each slug and each explicit id; later ones become errors.
+    /// Keeps the first post for each slug and each explicit id; later ones become errors.
+    /// `posts` must be in path order (as `PostsReader` lists them), so that "first" is stable.
     static func removingDuplicates(_ posts: [Post], displayPrefix: String) -> (posts: [Post], diagnostics: [Diagnostic]) {
         var bySlug: [String: String] = [:]
         var byID: [String: String] = [:]
         var kept: [Post] = []
         var diagnostics: [Diagnostic] = []
-        let byPath = posts.indices.sorted { posts[$0].path < posts[$1].path }
-        for post in byPath.map({ posts[$0] }) {
+        for post in posts {
             if let other = bySlug[post.slug] {
                 diagnostics.append(.error(
                     displayPrefix + post.path,

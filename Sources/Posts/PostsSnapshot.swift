@@ -30,6 +30,10 @@ public struct PostsSnapshot: Sendable {
     /// Newest first, ties by path. Sorts indices rather than the posts themselves: a `Post`
     /// is large, and moving it costs a retain and a release per field.
     public static func sortedNewestFirst(_ posts: [Post]) -> [Post] {
+        let isSorted = zip(posts, posts.dropFirst()).allSatisfy { a, b in
+            a.date != b.date ? a.date > b.date : a.path <= b.path
+        }
+        if isSorted { return posts }
         let order = posts.indices.sorted { a, b in
             posts[a].date != posts[b].date ? posts[a].date > posts[b].date : posts[a].path < posts[b].path
         }

@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlmemory.h>
+#include <libxml/entities.h>
 
 /* `xmlFree` is a mutable global function pointer: Swift 6 refuses to read it. */
 static inline void herald_xmlFree(void *pointer) { xmlFree(pointer); }

@@ -43,7 +43,7 @@ struct AtomWriter {
         try writeAuthor(entry.author, to: xml)
         for tag in entry.tags { try xml.emptyElement("category", attributes: ["term": tag]) }
         if !entry.summary.isEmpty { try xml.element("summary", attributes: ["type": "text"], text: entry.summary) }
-        try xml.element("content", attributes: ["type": "html"], text: entry.contentHTML)
+        try xml.element("content", attributes: ["type": "html"], text: entry.escapedContentHTML)
         try xml.endElement()
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import MarkdownRendering
 import Parallel
 import Posts
+import XMLWriting
 
 /// Turns posts into feed files: selects the site, tag and author feeds, renders the Markdown
 /// of the posts that made it into at least one of them (and only those), and serialises each
@@ -104,7 +105,8 @@ public struct FeedBuilder: Sendable {
 
     private func entry(for post: Post) -> (slug: String, entry: FeedEntry) {
         let url = site.url(of: post)
-        let rendered = renderer.render(post.body, excerptMarkdown: post.excerptMarkdown, baseURL: url)
+        let rendered = renderer.render(
+            post.body, excerptMarkdown: post.excerptMarkdown, baseURL: url, excerptHTML: options.content == .excerpt)
         let content: String
         switch options.content {
         case .full:
@@ -117,7 +119,7 @@ public struct FeedBuilder: Sendable {
         let entry = FeedEntry(
             id: site.entryID(of: post), url: url, title: post.title, published: post.date,
             updated: post.lastModified, author: post.author ?? site.author, tags: post.tags,
-            contentHTML: content, summary: post.summary ?? rendered.excerptText, image: image,
+            contentHTML: content, escapedContentHTML: XMLEscapedText(content), summary: post.summary ?? rendered.excerptText, image: image,
             language: post.language.flatMap { $0 == site.language ? nil : $0 })
         return (post.slug, entry)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Posts
+import XMLWriting
 
 /// One post as every feed format sees it: ids and URLs resolved, Markdown rendered.
 public struct FeedEntry: Sendable, Hashable {
@@ -13,6 +14,8 @@ public struct FeedEntry: Sendable, Hashable {
     public var tags: [String]
     /// HTML with absolute links: the whole post or its excerpt, per `FeedOptions.content`.
     public var contentHTML: String
+    /// `contentHTML` escaped once for XML, shared by every Atom and RSS feed that lists the post.
+    public var escapedContentHTML: XMLEscapedText
     /// One line of plain text.
     public var summary: String
     /// Absolute URL of the post's image, if it has one.

@@ -44,7 +44,7 @@ struct RSSWriter {
         try xml.element("dc:creator", text: entry.author.name)
         for tag in entry.tags { try xml.element("category", text: tag) }
         try xml.element("description", text: HTMLEscaping.text(entry.summary))
-        try xml.element("content:encoded", text: entry.contentHTML)
+        try xml.element("content:encoded", text: entry.escapedContentHTML)
         try xml.endElement()
     }
 }

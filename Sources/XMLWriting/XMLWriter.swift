@@ -57,6 +57,23 @@ public final class XMLWriter {
         try check(clean.withXMLString { xmlTextWriterWriteString(writer, $0) }, "write text")
     }
 
+    /// Writes text escaped beforehand with `XMLEscapedText` (for text that goes into many
+    /// documents, such as a post's HTML in every feed that lists it).
+    public func text(_ escaped: XMLEscapedText) throws(XMLWriterError) {
+        let rc = escaped.bytes.withUnsafeBufferPointer { buffer in
+            xmlTextWriterWriteRawLen(writer, buffer.baseAddress, Int32(buffer.count))
+        }
+        try check(rc, "write text")
+    }
+
+    /// `<name attributes…>escaped</name>`.
+    public func element(_ name: String, attributes: KeyValuePairs<String, String> = [:], text: XMLEscapedText) throws(XMLWriterError) {
+        try startElement(name)
+        for (key, value) in attributes { try attribute(key, value) }
+        try self.text(text)
+        try endElement()
+    }
+
     /// Closes the innermost open element.
     public func endElement() throws(XMLWriterError) {
         try check(xmlTextWriterEndElement(writer), "close an element")

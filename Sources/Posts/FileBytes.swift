@@ -19,28 +19,54 @@ enum FileBytes {
         read(descriptor: openat(folder, name, O_RDONLY | O_CLOEXEC), limit: limit)
     }
 
+    /// Most posts are a few kilobytes: one `read` into a buffer of this size gets all of them,
+    /// without an `fstat` first.
+    static let firstReadSize = 32 * 1024
+
     private static func read(descriptor: Int32, limit: Int) -> Result<[UInt8], Failure> {
         guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
         defer { close(descriptor) }
+        var failure: String?
+        var bytes = [UInt8](unsafeUninitializedCapacity: firstReadSize) { buffer, count in
+            count = readFully(
+                descriptor, into: buffer.baseAddress!, capacity: firstReadSize, stopAtShortRead: true, failure: &failure)
+        }
+        if let failure { return .failure(.unreadable(failure)) }
+        guard bytes.count == firstReadSize else { return .success(bytes) }
+        // A larger file: now its size matters.
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
         let size = Int(info.st_size)
         guard size <= limit else { return .failure(.tooLarge(size)) }
-        var failure: String?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let got = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                if got == 0 { break }
-                count += got
-            }
+        let rest = [UInt8](unsafeUninitializedCapacity: max(size - firstReadSize, 0) + 1) { buffer, count in
+            count = readFully(
+                descriptor, into: buffer.baseAddress!, capacity: buffer.count, stopAtShortRead: false, failure: &failure)
         }
         if let failure { return .failure(.unreadable(failure)) }
+        bytes += rest
+        guard bytes.count <= limit else { return .failure(.tooLarge(bytes.count)) }
         return .success(bytes)
+    }
+
+    /// Reads until `capacity` bytes or the end of the file; returns how many were read. With
+    /// `stopAtShortRead`, a short read is taken as the end (Linux fills reads of regular files
+    /// but at their end), which saves the `read` that would return 0 on every small post.
+    private static func readFully(
+        _ descriptor: Int32, into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, stopAtShortRead: Bool,
+        failure: inout String?
+    ) -> Int {
+        var count = 0
+        while count < capacity {
+            let got = Glibc.read(descriptor, buffer + count, capacity - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return count
+            }
+            if got == 0 { break }
+            count += got
+            if stopAtShortRead && got < capacity - count + got { break }
+        }
+        return count
     }
 }

@@ -39,8 +39,8 @@ public struct SiteBuilder: Sendable {
             throw .publish(error)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        let published = snapshot.posts.filter { $0.isPublished(at: now) }.count
-        let drafts = snapshot.posts.filter(\.isDraft).count
+        let published = snapshot.posts.reduce(0) { $0 + ($1.isPublished(at: now) ? 1 : 0) }
+        let drafts = snapshot.posts.reduce(0) { $0 + ($1.isDraft ? 1 : 0) }
         return Result(
             snapshot: snapshot, publishedCount: published, draftCount: drafts,
             scheduledCount: snapshot.posts.count - published - drafts, report: report, duration: elapsed)

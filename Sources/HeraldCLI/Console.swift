@@ -9,6 +9,9 @@ enum Console {
 
     static func error(_ line: String) { write(line + "\n", to: 2) }
 
+    /// Ends the process now with `status`, without running deinitialisers.
+    static func exit(_ status: Int32) -> Never { Glibc.exit(status) }
+
     private static func write(_ text: String, to descriptor: Int32) {
         var text = text
         text.withUTF8 { bytes in

@@ -30,22 +30,23 @@ public struct PostsSnapshot: Sendable {
     /// Newest first, ties by path. Sorts indices rather than the posts themselves: a `Post`
     /// is large, and moving it costs a retain and a release per field.
     public static func sortedNewestFirst(_ posts: [Post]) -> [Post] {
-        let isSorted = zip(posts, posts.dropFirst()).allSatisfy { a, b in
-            a.date != b.date ? a.date > b.date : a.path <= b.path
+        // Keys are read out once: each access to a post's field goes through its storage box.
+        let keys = posts.map { (date: $0.date, path: $0.path) }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            keys[a].date != keys[b].date ? keys[a].date > keys[b].date : keys[a].path < keys[b].path
         }
-        if isSorted { return posts }
-        let order = posts.indices.sorted { a, b in
-            posts[a].date != posts[b].date ? posts[a].date > posts[b].date : posts[a].path < posts[b].path
-        }
-        return order.map { posts[$0] }
+        if keys.indices.dropFirst().allSatisfy({ !before($0, $0 - 1) }) { return posts }
+        return keys.indices.sorted(by: before).map { posts[$0] }
     }
 
     /// Keeps the first post for each slug and each explicit id; later ones become errors.
     /// `posts` must be in path order (as `PostsReader` lists them), so that "first" is stable.
     static func removingDuplicates(_ posts: [Post], displayPrefix: String) -> (posts: [Post], diagnostics: [Diagnostic]) {
         var bySlug: [String: String] = [:]
+        bySlug.reserveCapacity(posts.count)
         var byID: [String: String] = [:]
         var kept: [Post] = []
+        kept.reserveCapacity(posts.count)
         var diagnostics: [Diagnostic] = []
         for post in posts {
             if let other = bySlug[post.slug] {

@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Parallel", swiftSettings: swiftSettings),
         .target(
             name: "Posts",
-            dependencies: ["Parallel", .product(name: "Yams", package: "Yams")],
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "MarkdownRendering", dependencies: ["CCmark"], swiftSettings: swiftSettings),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),

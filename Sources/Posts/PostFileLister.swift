@@ -25,7 +25,10 @@ struct PostFileLister {
 
     let root: URL
 
-    func list() -> (files: [File], problems: [Problem]) {
+    /// Lists every post file, sorted by path.
+    /// - Parameter visitor: called on the caller's thread with each folder's files as soon as
+    ///   that folder has been read, so that reading them can start while listing goes on.
+    func list(visitor: ((_ folder: String, _ files: [File]) -> Void)? = nil) -> (files: [File], problems: [Problem]) {
         var files: [File] = []
         var problems: [Problem] = []
         let rootPath = root.standardizedFileURL.path
@@ -40,7 +43,11 @@ struct PostFileLister {
                 problems.append(Problem(path: relative, message: "cannot open folder: \(String(cString: strerror(errno)))"))
                 continue
             }
-            defer { closedir(handle) }
+            let firstFile = files.count
+            defer {
+                closedir(handle)
+                if let visitor, files.count > firstFile { visitor(directory, Array(files[firstFile...])) }
+            }
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(cString: raw.bindMemory(to: CChar.self).baseAddress!)

@@ -2,7 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Parallel
+import Synchronization
 
 /// Reads every post under a folder, in parallel, into a `PostsSnapshot`.
 ///
@@ -29,18 +29,36 @@ public struct PostsReader: Sendable {
     /// Lists, reads and parses every post. Never throws: a missing folder, an unreadable
     /// file or a broken post is a diagnostic in the result.
     public func read() -> PostsSnapshot {
-        let listing = PostFileLister(root: directory).list()
+        // Each folder's files are parsed on Dispatch's worker threads as soon as the folder is
+        // listed, in chunks, while listing goes on. Files are opened relative to their
+        // folder's descriptor: resolving each full path again cost as much as parsing the YAML.
+        let group = DispatchGroup()
+        let parsed = Mutex<[(path: String, outcome: PostParser.Outcome)]>([])
+        var descriptors: [Int32] = []
+        let listing = PostFileLister(root: directory).list { folder, files in
+            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if descriptor >= 0 { descriptors.append(descriptor) }
+            for start in stride(from: 0, to: files.count, by: Self.chunkSize) {
+                let chunk = Array(files[start..<min(start + Self.chunkSize, files.count)])
+                DispatchQueue.global().async(group: group) {
+                    let outcomes = chunk.map { file in
+                        (file.relativePath, readOne(file, folder: descriptor >= 0 ? descriptor : nil))
+                    }
+                    parsed.withLock { $0.append(contentsOf: outcomes) }
+                }
+            }
+        }
+        group.wait()
+        for descriptor in descriptors { close(descriptor) }
+
         var diagnostics = listing.problems.map { problem in
             Diagnostic.error(displayPrefix + problem.path, problem.message)
         }
-        // Files are opened relative to their folder's descriptor: resolving each full path
-        // again in the kernel cost as much as parsing the YAML.
-        let folders = FolderDescriptors(Set(listing.files.map(\.folder)))
-        defer { folders.close() }
-        let outcomes = listing.files.concurrentMap { file in readOne(file, folder: folders[file.folder]) }
+        // Path order, as listed: "first" in duplicate detection must not depend on timing.
+        let outcomes = parsed.withLock { $0 }.sorted { $0.path < $1.path }
         var posts: [Post] = []
         posts.reserveCapacity(outcomes.count)
-        for outcome in outcomes {
+        for (_, outcome) in outcomes {
             diagnostics.append(contentsOf: outcome.diagnostics)
             if let post = outcome.post { posts.append(post) }
         }
@@ -48,6 +66,10 @@ public struct PostsReader: Sendable {
         diagnostics.append(contentsOf: unique.diagnostics)
         return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics)
     }
+
+    /// Files per unit of work: small enough to balance two to eight cores, large enough that
+    /// scheduling costs nothing.
+    static let chunkSize = 128
 
     private func readOne(_ file: PostFileLister.File, folder: Int32?) -> PostParser.Outcome {
         let display = displayPrefix + file.relativePath
@@ -65,25 +87,5 @@ public struct PostsReader: Sendable {
             return .init(post: nil, diagnostics: [.error(display, "cannot read the file: \(reason)")])
         }
         return parser.parse(bytes, path: file.relativePath, displayPath: display)
-    }
-}
-
-/// Open descriptors of the folders that hold posts, shared read-only by the reading threads.
-private struct FolderDescriptors: Sendable {
-    private let descriptors: [String: Int32]
-
-    init(_ folders: Set<String>) {
-        var descriptors: [String: Int32] = [:]
-        for folder in folders {
-            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if descriptor >= 0 { descriptors[folder] = descriptor }
-        }
-        self.descriptors = descriptors
-    }
-
-    subscript(folder: String) -> Int32? { descriptors[folder] }
-
-    func close() {
-        for descriptor in descriptors.values { _ = Glibc.close(descriptor) }
     }
 }

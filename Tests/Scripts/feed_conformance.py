@@ -403,13 +403,22 @@ def check_person(report, element, at):
             report.error("%s atom:uri: %s" % (at, problem))
 
 
-def check_atom(path, report):
+def load_xml(path, report):
+    """Parses `path` (and has xmllint read it too); None after reporting why it could not be read."""
     try:
         root, lines = parse_xml(path)
     except XMLProblem as exc:
         report.error(str(exc))
-        return
+        return None
     run_xmllint(path, report)
+    return root, lines
+
+
+def check_atom(path, report):
+    loaded = load_xml(path, report)
+    if loaded is None:
+        return
+    root, lines = loaded
     if root.tag != atom("feed"):
         report.error("root element is %s, expected {%s}feed" % (root.tag, ATOM_NS))
         return
@@ -500,12 +509,10 @@ def rfc822_problem(value):
 
 
 def check_rss(path, report):
-    try:
-        root, lines = parse_xml(path)
-    except XMLProblem as exc:
-        report.error(str(exc))
+    loaded = load_xml(path, report)
+    if loaded is None:
         return
-    run_xmllint(path, report)
+    root, lines = loaded
     if root.tag != "rss":
         report.error("root element is %s, expected rss (in no namespace)" % root.tag)
         return

@@ -29,10 +29,10 @@ public struct MarkdownRenderer: Sendable {
     ///     excerpt is the first paragraph.
     ///   - baseURL: absolute URL that relative links and images resolve against (the post's
     ///     own URL); `nil` leaves them as they are.
-    ///   - excerptHTML: whether to render the excerpt as HTML too (it is left empty otherwise;
+    ///   - includeExcerptHTML: whether to render the excerpt as HTML too (it is left empty otherwise;
     ///     the plain-text excerpt is always made).
     public func render(
-        _ markdown: String, excerptMarkdown: String? = nil, baseURL: String? = nil, excerptHTML wantsExcerptHTML: Bool = true
+        _ markdown: String, excerptMarkdown: String? = nil, baseURL: String? = nil, excerptHTML includeExcerptHTML: Bool = true
     ) -> RenderedMarkdown {
         let resolver = baseURL.flatMap(URLResolver.init(base:))
         let document = CmarkDocument(markdown, options: Self.options)
@@ -43,10 +43,10 @@ public struct MarkdownRenderer: Sendable {
         if let excerptMarkdown {
             let excerpt = CmarkDocument(excerptMarkdown, options: Self.options)
             excerpt.rewriteURLs(with: resolver)
-            excerptHTML = wantsExcerptHTML ? excerpt.html() : ""
+            excerptHTML = includeExcerptHTML ? excerpt.html() : ""
             excerptText = excerpt.plainText()
         } else if let paragraph = document.firstParagraph() {
-            excerptHTML = wantsExcerptHTML ? document.html(of: paragraph) : ""
+            excerptHTML = includeExcerptHTML ? document.html(of: paragraph) : ""
             excerptText = document.plainText(of: paragraph)
         } else {
             excerptHTML = ""

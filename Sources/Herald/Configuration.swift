@@ -15,9 +15,13 @@ public struct Configuration: Sendable {
     public var feedsDirectory: URL
     public var feeds: FeedOptions
     public var storePath: URL
+    /// The secret that signs confirm and unsubscribe links; created on first use.
+    public var tokenKeyFile: URL
     public var mail: MailSettings?
     public var newsletters: [NewsletterSettings]
     public var httpListen: HTTPListen
+    /// Where Herald's HTTP pages are reached from outside (links in mail), ending with `/`.
+    public var publicURL: String
 
     /// Where a command finds config.json when `--config` is not given: `$HERALD_CONFIG`,
     /// then `./config.json`.
@@ -58,6 +62,8 @@ public struct Configuration: Sendable {
         let (feedsDirectory, feeds, feedsURL) = try parser.feeds(&feedsReader)
         var storeReader = try reader.object("store")
         let store = parser.resolve(try storeReader.string("path", default: "var/herald.sqlite"))
+        let tokenKey = try storeReader.string("tokenKeyFile").map(parser.resolve)
+            ?? store.deletingLastPathComponent().appendingPathComponent("token.key")
         try storeReader.finish()
         var mail: MailSettings?
         if reader.has("mail") {
@@ -66,14 +72,15 @@ public struct Configuration: Sendable {
         }
         let newsletters = try parser.newsletters(try reader.objects("newsletters"))
         var httpReader = try reader.object("http")
-        let listen = try parser.listen(&httpReader)
+        let (listen, publicURL) = try parser.http(&httpReader)
         try reader.finish()
 
         var feedSite = site
         if let feedsURL { feedSite.feedsURL = feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/" }
         return Configuration(
             file: file, site: feedSite, postsDirectory: posts, feedsDirectory: feedsDirectory, feeds: feeds,
-            storePath: store, mail: mail, newsletters: newsletters, httpListen: listen)
+            storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen,
+            publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url)
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -106,8 +113,12 @@ public struct MailSettings: Sendable {
         public var tls: TLSMode
         public var username: String?
         public var passwordFile: URL?
+        /// Extra CA certificates (PEM) to trust, for a private relay.
+        public var caFile: URL?
         public var concurrency: Int
         public var maxPerSecond: Double
+        public var connectTimeoutSeconds: Double
+        public var timeoutSeconds: Double
     }
 
     public enum TLSMode: String, Sendable, CaseIterable {
@@ -129,6 +140,13 @@ public struct NewsletterSettings: Sendable {
     public var timeZone: TimeZone?
     public var tags: [String]
     public var authors: [String]
+    /// A Mustache template for the subject; `nil` for the built-in one.
+    public var subject: String?
+    /// Whether each post comes as its excerpt or in full.
+    public var content: FeedOptions.Content
+    /// Mustache files replacing the built-in HTML and text bodies.
+    public var htmlTemplate: URL?
+    public var textTemplate: URL?
 }
 
 /// `http.listen`: where the HTTP server binds.

@@ -101,8 +101,11 @@ struct ConfigurationParser {
             let smtp = MailSettings.SMTP(
                 url: url, tls: tls, username: try transportReader.string("username"),
                 passwordFile: try transportReader.string("passwordFile").map(resolve),
+                caFile: try transportReader.string("caFile").map(resolve),
                 concurrency: try transportReader.integer("concurrency", in: 1...64, default: 4),
-                maxPerSecond: try transportReader.number("maxPerSecond", in: 0...100_000, default: 0))
+                maxPerSecond: try transportReader.number("maxPerSecond", in: 0...100_000, default: 0),
+                connectTimeoutSeconds: try transportReader.number("connectTimeout", in: 1...600, default: 15),
+                timeoutSeconds: try transportReader.number("timeout", in: 1...3600, default: 120))
             transport = .smtp(smtp)
         default:
             throw transportReader.error("kind", "expected \"maildir\" or \"smtp\", found \"\(kind)\"")
@@ -144,14 +147,27 @@ struct ConfigurationParser {
             }
             let tags = try reader.strings("tags") ?? []
             let authors = try reader.strings("authors") ?? []
+            let subject = try reader.string("subject")
+            let contentName = try reader.string("content", default: "excerpt")
+            guard let content = FeedOptions.Content(rawValue: contentName) else {
+                throw reader.error("content", "expected \"excerpt\" or \"full\", found \"\(contentName)\"")
+            }
+            let htmlTemplate = try reader.string("htmlTemplate").map(resolve)
+            let textTemplate = try reader.string("textTemplate").map(resolve)
             try reader.finish()
-            result.append(NewsletterSettings(id: id, title: title, schedule: schedule, timeZone: timeZone, tags: tags, authors: authors))
+            result.append(NewsletterSettings(
+                id: id, title: title, schedule: schedule, timeZone: timeZone, tags: tags, authors: authors,
+                subject: subject, content: content, htmlTemplate: htmlTemplate, textTemplate: textTemplate))
         }
         return result
     }
 
-    func listen(_ reader: inout ConfigReader) throws(ConfigurationError) -> HTTPListen {
+    func http(_ reader: inout ConfigReader) throws(ConfigurationError) -> (HTTPListen, String?) {
         let text = try reader.string("listen", default: "127.0.0.1:8080")
+        let publicURL = try reader.string("publicURL")
+        if let publicURL, !Self.isAbsoluteHTTPURL(publicURL) {
+            throw reader.error("publicURL", "expected the absolute URL Herald's pages are reached at, such as \"https://example.org/herald/\", found \"\(publicURL)\"")
+        }
         try reader.finish()
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
         else {
@@ -160,7 +176,7 @@ struct ConfigurationParser {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw reader.error("listen", "missing host in \"\(text)\"; such as \"127.0.0.1:8080\"") }
-        return HTTPListen(host: host, port: port)
+        return (HTTPListen(host: host, port: port), publicURL)
     }
 
     static func isAbsoluteHTTPURL(_ text: String) -> Bool {

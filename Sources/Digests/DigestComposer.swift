@@ -1,0 +1,76 @@
+import Foundation
+import Mail
+
+/// Turns a rendered digest into the message one subscriber receives: headers that mail
+/// clients and bulk-sender rules expect (List-Id, one-click List-Unsubscribe), a personal
+/// unsubscribe link, and an optional DKIM signature.
+public struct DigestComposer: Sendable {
+    public var from: Mailbox
+    public var listID: ListID
+    /// Base of the HTTP unsubscribe link (`…/unsubscribe/TOKEN`), ending with `/`.
+    public var publicURL: String
+    public var tokens: SubscriberTokens
+    public var dkim: DKIMSigner?
+    /// Time zone of the `Date` header.
+    public var timeZone: TimeZone
+
+    public init(from: Mailbox, listID: ListID, publicURL: String, tokens: SubscriberTokens, dkim: DKIMSigner?, timeZone: TimeZone) {
+        self.from = from
+        self.listID = listID
+        self.publicURL = publicURL
+        self.tokens = tokens
+        self.dkim = dkim
+        self.timeZone = timeZone
+    }
+
+    /// The personal unsubscribe link of `subscriberKey`.
+    public func unsubscribeURL(for subscriberKey: String) -> String {
+        publicURL + "unsubscribe/" + tokens.token(for: subscriberKey, purpose: .unsubscribe)
+    }
+
+    /// The RFC 5322 bytes (CRLF, DKIM-signed when configured) for one recipient.
+    /// - Parameters:
+    ///   - subscriberKey: the opaque key the unsubscribe token carries.
+    ///   - messageID: `unique@domain`, the same on every retry of this delivery.
+    public func compose(
+        _ content: DigestRenderer.Content, to recipient: Mailbox, subscriberKey: String, messageID: String, date: Date
+    ) throws(DigestComposeError) -> [UInt8] {
+        let token = tokens.token(for: subscriberKey, purpose: .unsubscribe)
+        var message = Message(
+            from: from, to: [recipient], subject: content.subject, date: date, messageID: messageID,
+            textBody: content.text, htmlBody: content.html)
+        message.dateTimeZone = timeZone
+        message.listID = listID
+        message.listUnsubscribe = [
+            publicURL + "unsubscribe/" + token,
+            "mailto:\(from.address)?subject=unsubscribe%20\(token)",
+        ]
+        message.listUnsubscribePost = true
+        let bytes: [UInt8]
+        do {
+            bytes = try message.serialized()
+        } catch {
+            throw .message(error)
+        }
+        guard let dkim else { return bytes }
+        do {
+            return try dkim.sign(bytes, timestamp: date)
+        } catch {
+            throw .dkim(error)
+        }
+    }
+}
+
+/// A digest message could not be made.
+public enum DigestComposeError: Error, CustomStringConvertible, Sendable {
+    /// A header value or an address was refused (CR, LF or NUL in it, or not an address).
+    case message(MailError)
+    case dkim(DKIMError)
+
+    public var description: String {
+        switch self {
+        case .message(let error): return String(describing: error)
+        case .dkim(let error): return "DKIM: \(error)"
+        }
+    }
+}

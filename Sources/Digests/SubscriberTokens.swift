@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+
+/// The tokens in confirm and unsubscribe links: HMAC-SHA256 over the purpose and the
+/// subscriber, keyed by a secret that never leaves the server.
+///
+/// A token proves that Herald made the link for this subscriber and this purpose; it needs no
+/// database lookup to check and cannot be forged or reused for another purpose.
+public struct SubscriberTokens: Sendable {
+    /// What a token allows.
+    public enum Purpose: String, Sendable, CaseIterable {
+        case confirm
+        case unsubscribe
+    }
+
+    private let key: SymmetricKey
+
+    /// A signer with an explicit key (tests).
+    public init(key: [UInt8]) {
+        self.key = SymmetricKey(data: key)
+    }
+
+    /// Reads the key from `file`, creating it on first use: 32 random bytes, mode 0600 (created
+    /// with that mode, never readable by others, even briefly).
+    public init(keyFile: URL) throws(SubscriberTokensError) {
+        let path = keyFile.path
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count >= 32 else {
+                throw SubscriberTokensError(path: path, reason: "the key is \(data.count) bytes; it needs at least 32 (delete the file to have a new one made)")
+            }
+            self.init(key: [UInt8](data))
+            return
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        do {
+            try FileManager.default.createDirectory(at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw SubscriberTokensError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw SubscriberTokensError(path: path, reason: String(cString: strerror(errno)))
+        }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced else {
+            unlink(path)
+            throw SubscriberTokensError(path: path, reason: "cannot write the new key")
+        }
+        self.init(key: bytes)
+    }
+
+    /// A URL-safe token for `subscriber` (an opaque subscriber key) and `purpose`:
+    /// `<subscriber, base64url>.<HMAC, base64url>`. The link carries who it is for, and the MAC
+    /// proves Herald made it.
+    public func token(for subscriber: String, purpose: Purpose) -> String {
+        "\(Self.base64URL(Array(subscriber.utf8))).\(mac(subscriber, purpose))"
+    }
+
+    /// The subscriber a token was made for, if it is genuine and for `purpose` (the MAC is
+    /// compared in constant time).
+    public func subscriber(fromToken token: String, purpose: Purpose) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let idBytes = Self.decodeBase64URL(String(parts[0])),
+            let subscriber = String(validating: idBytes, as: UTF8.self)
+        else { return nil }
+        let expected = Array(mac(subscriber, purpose).utf8)
+        let given = Array(parts[1].utf8)
+        guard expected.count == given.count else { return nil }
+        var difference: UInt8 = 0
+        for index in expected.indices { difference |= expected[index] ^ given[index] }
+        return difference == 0 ? subscriber : nil
+    }
+
+    private func mac(_ subscriber: String, _ purpose: Purpose) -> String {
+        // The purpose and a NUL come first, so that no subscriber key can make one purpose's
+        // message equal another's.
+        let code = HMAC<SHA256>.authenticationCode(for: Array("\(purpose.rawValue)\u{0}\(subscriber)".utf8), using: key)
+        return Self.base64URL(Array(code))
+    }
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeBase64URL(_ text: String) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.utf8.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).map { [UInt8]($0) }
+    }
+}
+
+/// The token key cannot be read or created.
+public struct SubscriberTokensError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "token key \(path): \(reason)" }
+}

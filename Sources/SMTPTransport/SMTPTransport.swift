@@ -1,0 +1,120 @@
+import Foundation
+import Mail
+import Synchronization
+
+/// Sends mail over SMTP through libcurl: `concurrency` connections in parallel, each on a
+/// thread of its own and reused for message after message, under an optional rate limit.
+///
+/// Blocking libcurl calls never run on Swift's cooperative pool: `send` suspends its caller
+/// and a worker thread resumes it with the outcome. `shutdown()` lets transactions in
+/// progress finish and stops taking new ones.
+public final class SMTPTransport: MailTransport {
+    private let queue = JobQueue()
+    private let limiter: RateLimiter?
+    private let workers: [Thread]
+
+    /// Opens no connection yet (each worker connects on its first message), but checks that
+    /// libcurl accepts the settings.
+    public init(settings: SMTPSettings) throws(SMTPConfigurationError) {
+        let concurrency = max(1, settings.concurrency)
+        var connections: [SMTPConnection] = []
+        for _ in 0..<concurrency { connections.append(try SMTPConnection(settings: settings)) }
+        limiter = settings.maxPerSecond > 0 ? RateLimiter(perSecond: settings.maxPerSecond) : nil
+        let queue = self.queue
+        let limiter = self.limiter
+        workers = connections.enumerated().map { index, connection in
+            let box = ConnectionBox(connection)
+            let thread = Thread {
+                while let job = queue.next() {
+                    limiter?.wait()
+                    job.complete(box.connection.send(job.message))
+                }
+            }
+            thread.name = "herald-smtp-\(index)"
+            thread.stackSize = 1 << 20
+            return thread
+        }
+        for worker in workers { worker.start() }
+    }
+
+    deinit { queue.close() }
+
+    public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
+        await withCheckedContinuation { continuation in
+            queue.add(Job(message: message) { continuation.resume(returning: $0) })
+        }
+    }
+
+    public func sendAll(_ messages: [OutgoingMessage]) -> [DeliveryOutcome] {
+        let results = Mutex([DeliveryOutcome?](repeating: nil, count: messages.count))
+        let group = DispatchGroup()
+        for (index, message) in messages.enumerated() {
+            group.enter()
+            queue.add(Job(message: message) { outcome in
+                results.withLock { $0[index] = outcome }
+                group.leave()
+            })
+        }
+        group.wait()
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// Stops taking messages once those already queued are done; connections close as their
+    /// threads finish.
+    public func shutdown() { queue.close() }
+}
+
+/// One message to send and what to do with its outcome.
+private struct Job: Sendable {
+    let message: OutgoingMessage
+    let complete: @Sendable (DeliveryOutcome) -> Void
+}
+
+/// Hands a connection to the one thread that will use it.
+private final class ConnectionBox: @unchecked Sendable {
+    let connection: SMTPConnection
+    init(_ connection: SMTPConnection) { self.connection = connection }
+}
+
+/// A FIFO of jobs that worker threads block on.
+private final class JobQueue: Sendable {
+    private struct State {
+        var jobs: [Job] = []
+        var head = 0
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let available = DispatchSemaphore(value: 0)
+
+    func add(_ job: Job) {
+        state.withLock { $0.jobs.append(job) }
+        available.signal()
+    }
+
+    /// The next job, or `nil` once the queue is closed and drained. Blocks while empty.
+    func next() -> Job? {
+        while true {
+            let job: Job?? = state.withLock { state in
+                if state.head < state.jobs.count {
+                    let job = state.jobs[state.head]
+                    state.head += 1
+                    if state.head > 1024 && state.head * 2 > state.jobs.count {
+                        state.jobs.removeFirst(state.head)
+                        state.head = 0
+                    }
+                    return .some(job)
+                }
+                return state.closed ? .some(nil) : nil
+            }
+            if let job { return job }
+            available.wait()
+        }
+    }
+
+    func close() {
+        state.withLock { $0.closed = true }
+        // Wake every waiting worker so that it sees the queue is closed.
+        for _ in 0..<64 { available.signal() }
+    }
+}

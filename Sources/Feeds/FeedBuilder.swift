@@ -115,10 +115,13 @@ public struct FeedBuilder: Sendable {
             let link = "<p><a href=\"\(HTMLEscaping.attribute(url))\">\(FeedTitles(language: site.language).readMore)</a></p>\n"
             content = rendered.excerptHTML + link
         }
-        let image = post.image.map { URLResolver(base: url)?.resolve($0) ?? $0 }
+        let resolver = URLResolver(base: url)
+        let image = post.image.map { resolver?.resolve($0) ?? $0 }
+        var author = post.author ?? site.author
+        author.uri = author.uri.map { resolver?.resolve($0) ?? $0 }
         let entry = FeedEntry(
             id: site.entryID(of: post), url: url, title: post.title, published: post.date,
-            updated: post.lastModified, author: post.author ?? site.author, tags: post.tags,
+            updated: post.lastModified, author: author, tags: post.tags,
             contentHTML: content, escapedContentHTML: XMLEscapedText(content), summary: post.summary ?? rendered.excerptText, image: image,
             language: post.language.flatMap { $0 == site.language ? nil : $0 })
         return (post.slug, entry)

@@ -23,7 +23,7 @@ struct FeedDates {
     func rfc822(_ date: Date) -> String {
         let offset = timeZone.secondsFromGMT(for: date)
         let civil = CivilTime(date, offsetSeconds: offset)
-        let days = Int((date.timeIntervalSince1970 + Double(offset)).rounded(.down) / 86_400)
+        let days = Int(((date.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down))
         let weekday = Self.weekdays[((days % 7) + 7 + 4) % 7]
         let sign = offset < 0 ? "-" : "+"
         let magnitude = abs(offset) / 60

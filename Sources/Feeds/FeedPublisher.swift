@@ -124,7 +124,7 @@ enum AtomicFile {
         let name = (path as NSString).lastPathComponent
         var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file") }
+        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file", errno) }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = false
         defer {
@@ -136,24 +136,27 @@ enum AtomicFile {
                 Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
             }
             if result < 0 {
-                if errno == EINTR { continue }
+                let code = errno
+                if code == EINTR { continue }
                 close(descriptor)
-                throw failure(path, "cannot write")
+                throw failure(path, "cannot write", code)
             }
             written += result
         }
         // Readers get 0644 whatever the umask of mkstemp's 0600.
         fchmod(descriptor, 0o644)
         guard fsync(descriptor) == 0 else {
+            let code = errno
             close(descriptor)
-            throw failure(path, "cannot flush to disk")
+            throw failure(path, "cannot flush to disk", code)
         }
         close(descriptor)
-        guard rename(temporary, path) == 0 else { throw failure(path, "cannot rename into place") }
+        guard rename(temporary, path) == 0 else { throw failure(path, "cannot rename into place", errno) }
         ok = true
     }
 
-    private static func failure(_ path: String, _ what: String) -> FeedPublishError {
-        FeedPublishError(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
+    /// `code` is the `errno` read right after the failing call, before anything can change it.
+    private static func failure(_ path: String, _ what: String, _ code: Int32) -> FeedPublishError {
+        FeedPublishError(path: path, reason: "\(what): \(String(cString: strerror(code)))")
     }
 }

@@ -69,8 +69,8 @@ struct ConfigReader {
     mutating func integer(_ key: String, in range: ClosedRange<Int>, default fallback: Int) throws(ConfigurationError) -> Int {
         switch raw(key) {
         case nil: return fallback
-        case .number(let number)? where number.rounded() == number && range.contains(Int(exactly: number) ?? Int.min):
-            return Int(number)
+        case .number(let number)? where Int(exactly: number).map(range.contains) == true:
+            return Int(exactly: number)!
         case let other?:
             throw error(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \(Self.show(other))")
         }
@@ -127,7 +127,7 @@ struct ConfigReader {
     static func show(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): return "\"\(text)\""
-        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+        case .number(let number): return Int(exactly: number).map(String.init) ?? String(number)
         default: return value.kind
         }
     }

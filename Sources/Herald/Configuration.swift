@@ -44,11 +44,24 @@ public struct Configuration: Sendable {
 
     /// Reads configuration from the bytes of a config.json that lives at `file`.
     public static func parse(_ data: Data, file: URL, displayName: String) throws(ConfigurationError) -> Configuration {
+        do {
+            return try parseUnlocated(data, file: file, displayName: displayName)
+        } catch {
+            guard !error.keyPath.isEmpty else { throw error }
+            var located = error
+            (located.line, located.column) = JSONKeyLocator([UInt8](data)).position(of: error.keyPath)
+            throw located
+        }
+    }
+
+    private static func parseUnlocated(_ data: Data, file: URL, displayName: String) throws(ConfigurationError) -> Configuration {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw ConfigurationError(file: displayName, keyPath: "", message: "not valid JSON: \(Self.describe(error))")
+            let detail = Self.describe(error)
+            let (line, column) = Self.position(in: detail)
+            throw ConfigurationError(file: displayName, keyPath: "", message: "not valid JSON: \(detail)", line: line, column: column)
         }
         var reader = try ConfigReader(file: displayName, path: "", value: root)
         let base = file.deletingLastPathComponent()
@@ -81,6 +94,15 @@ public struct Configuration: Sendable {
             file: file, site: feedSite, postsDirectory: posts, feedsDirectory: feedsDirectory, feeds: feeds,
             storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen,
             publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url)
+    }
+
+    /// The "line N, column M" that Foundation's JSON errors mention, else 1:1.
+    private static func position(in detail: String) -> (Int, Int) {
+        func number(after word: String) -> Int? {
+            guard let range = detail.range(of: word) else { return nil }
+            return Int(detail[range.upperBound...].prefix(while: \.isNumber))
+        }
+        return (number(after: "line ") ?? 1, number(after: "column ") ?? 1)
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -6,14 +6,21 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     /// Dotted key path with list indexes (`newsletters[1].schedule`); empty for the whole file.
     public var keyPath: String
     public var message: String
+    /// Where the key is written in the file (1-based; 1:1 when the problem is the whole file).
+    public var line: Int
+    public var column: Int
 
-    public init(file: String, keyPath: String, message: String) {
+    public init(file: String, keyPath: String, message: String, line: Int = 1, column: Int = 1) {
         self.file = file
         self.keyPath = keyPath
         self.message = message
+        self.line = line
+        self.column = column
     }
 
+    /// `FILE:LINE:COL: error: KEY.PATH: MESSAGE`, the format of every diagnostic Herald prints.
     public var description: String {
-        keyPath.isEmpty ? "\(file): error: \(message)" : "\(file): error: \(keyPath): \(message)"
+        let location = "\(file):\(line):\(column): error: "
+        return keyPath.isEmpty ? location + message : location + "\(keyPath): \(message)"
     }
 }

@@ -19,6 +19,9 @@ struct ConfigurationParser {
         guard Self.isAbsoluteHTTPURL(url) else {
             throw reader.error("url", "expected an absolute http(s) URL such as \"https://example.org/\", found \"\(url)\"")
         }
+        guard !url.contains("?"), !url.contains("#") else {
+            throw reader.error("url", "the site's URL cannot have a query or a fragment (post URLs are built from it), found \"\(url)\"")
+        }
         let language = try reader.string("language", default: "en")
         guard LanguageTag.isValid(language) else {
             throw reader.error("language", "expected a language tag such as \"fr\" or \"en-GB\", found \"\(language)\"")
@@ -32,11 +35,12 @@ struct ConfigurationParser {
             name: try authorReader.string("name") ?? title,
             email: try authorReader.string("email"),
             uri: try authorReader.string("uri"))
-        if let email = author.email, !Self.looksLikeEmail(email) {
+        if let email = author.email, !Author.isPlausibleEmail(email) {
             throw authorReader.error("email", "expected an address such as \"news@example.org\", found \"\(email)\"")
         }
         try authorReader.finish()
-        let permalink = try Self.pattern(&reader, "permalink", default: "posts/{slug}/")
+        let permalink = try Self.pattern(
+            &reader, "permalink", default: "posts/{slug}/", placeholders: ["slug", "year", "month", "day"])
         let tagPermalink = try Self.pattern(&reader, "tagPermalink", default: "tags/{slug}/")
         let authorPermalink = try Self.pattern(&reader, "authorPermalink", default: "authors/{slug}/")
         try reader.finish()
@@ -45,10 +49,26 @@ struct ConfigurationParser {
             author: author, permalink: permalink, tagPermalink: tagPermalink, authorPermalink: authorPermalink)
     }
 
-    private static func pattern(_ reader: inout ConfigReader, _ key: String, default fallback: String) throws(ConfigurationError) -> String {
+    private static func pattern(
+        _ reader: inout ConfigReader, _ key: String, default fallback: String, placeholders: Set<String> = ["slug"]
+    ) throws(ConfigurationError) -> String {
         let value = try reader.string(key, default: fallback)
+        let allowed = placeholders.sorted().map { "{\($0)}" }.joined(separator: ", ")
         guard value.contains("{slug}") else {
-            throw reader.error(key, "must contain {slug} (and may use {year}, {month}, {day}), found \"\(value)\"")
+            throw reader.error(key, "must contain {slug} (placeholders allowed here: \(allowed)), found \"\(value)\"")
+        }
+        // A path relative to site.url: no scheme, no host, no query; only URL-safe characters.
+        var rest = Substring(value)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}"), placeholders.contains(String(rest[rest.index(after: open)..<close])) else {
+                throw reader.error(key, "unknown placeholder in \"\(value)\"; allowed here: \(allowed)")
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        let literal = value.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
+        let safe = literal.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-._~/".unicodeScalars.contains($0)) }
+        guard safe, !value.contains("//"), !value.contains(":") else {
+            throw reader.error(key, "expected a path relative to site.url using letters, digits, - . _ ~ / and placeholders, such as \"\(fallback)\", found \"\(value)\"")
         }
         return value
     }
@@ -83,6 +103,7 @@ struct ConfigurationParser {
 
     func mail(_ reader: inout ConfigReader) throws(ConfigurationError) -> MailSettings {
         let from = try reader.requiredString("from", hint: "the sender, such as \"Herald <news@example.org>\"")
+        try Self.rejectLineBreaks(from, key: "from", in: reader)
         var transportReader = try reader.object("transport")
         let kind = try transportReader.string("kind", default: "maildir")
         let transport: MailSettings.Transport
@@ -134,6 +155,7 @@ struct ConfigurationParser {
             }
             guard seen.insert(id).inserted else { throw reader.error("id", "\"\(id)\" is used by another newsletter") }
             let title = try reader.requiredString("title", hint: "the newsletter's name, used in the subject")
+            try Self.rejectLineBreaks(title, key: "title", in: reader)
             let schedule = try reader.string("schedule")
             if let schedule, schedule.split(separator: " ", omittingEmptySubsequences: true).count != 5 {
                 throw reader.error("schedule", "expected a cron expression of 5 fields such as \"0 8 * * MON\", found \"\(schedule)\"")
@@ -179,6 +201,13 @@ struct ConfigurationParser {
         return (HTTPListen(host: host, port: port), publicURL)
     }
 
+    /// Values that end up in mail headers must not carry line breaks or NULs (header injection).
+    static func rejectLineBreaks(_ value: String, key: String, in reader: ConfigReader) throws(ConfigurationError) {
+        if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\u{0}" }) {
+            throw reader.error(key, "must not contain a line break or a NUL character (it becomes a mail header)")
+        }
+    }
+
     static func isAbsoluteHTTPURL(_ text: String) -> Bool {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             return false
@@ -186,9 +215,4 @@ struct ConfigurationParser {
         return scheme == "http" || scheme == "https"
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false })
-    }
 }

@@ -31,6 +31,10 @@ public struct SiteBuilder: Sendable {
     public func build(now: Date = Date()) throws(BuildError) -> Result {
         let started = DispatchTime.now()
         let snapshot = readPosts()
+        guard snapshot.isComplete else {
+            // Publishing from a folder that cannot be read would empty every feed.
+            throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
+        }
         let builder = FeedBuilder(site: configuration.site, options: configuration.feeds)
         let report: FeedPublisher.Report
         do {
@@ -48,11 +52,37 @@ public struct SiteBuilder: Sendable {
 
     /// Reads and checks every post without writing anything.
     public func readPosts() -> PostsSnapshot {
-        PostsReader(
-            directory: configuration.postsDirectory,
-            displayPrefix: DisplayPath.relative(configuration.postsDirectory) + "/",
-            timeZone: configuration.site.timeZone
+        let displayPrefix = DisplayPath.relative(configuration.postsDirectory) + "/"
+        var snapshot = PostsReader(
+            directory: configuration.postsDirectory, displayPrefix: displayPrefix, timeZone: configuration.site.timeZone
         ).read()
+        rejectDuplicateEntryIDs(&snapshot, displayPrefix: displayPrefix)
+        return snapshot
+    }
+
+    /// Two posts must never share an entry id, whether it was written in front matter or
+    /// made from the slug: readers would merge them. The first by path keeps it.
+    private func rejectDuplicateEntryIDs(_ snapshot: inout PostsSnapshot, displayPrefix: String) {
+        let site = configuration.site
+        var owners: [String: String] = [:]
+        var rejected = Set<String>()
+        var diagnostics: [Diagnostic] = []
+        let byPath = snapshot.posts.sorted { $0.path < $1.path }
+        for post in byPath.filter({ !$0.isDraft }) + byPath.filter(\.isDraft) {
+            let id = site.entryID(of: post)
+            if let owner = owners[id] {
+                rejected.insert(post.path)
+                diagnostics.append(Diagnostic(
+                    file: displayPrefix + post.path, line: 1, column: 1, severity: .error,
+                    message: "entry id '\(id)' is also the id of \(displayPrefix + owner); change 'id:' or 'slug:'"))
+            } else {
+                owners[id] = post.path
+            }
+        }
+        guard !rejected.isEmpty else { return }
+        snapshot = PostsSnapshot(
+            posts: snapshot.posts.filter { !rejected.contains($0.path) }, diagnostics: snapshot.diagnostics + diagnostics,
+            isComplete: snapshot.isComplete)
     }
 }
 
@@ -61,10 +91,13 @@ public struct SiteBuilder: Sendable {
 public enum BuildError: Error, CustomStringConvertible {
     /// A feed file could not be written (disk full, permissions…).
     case publish(FeedPublishError)
+    /// The posts folder is missing or unreadable; nothing was published or removed.
+    case postsFolderUnreadable(String)
 
     public var description: String {
         switch self {
         case .publish(let error): return "\(error.description); check that the feeds folder is writable"
+        case .postsFolderUnreadable(let problem): return "\(problem); no feed was written or removed (check posts.directory)"
         }
     }
 }

@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
         let errors = snapshot.diagnostics.filter { $0.severity == .error }.count
         let warnings = snapshot.diagnostics.count - errors
         Console.output(
-            "\(options.path): ok; \(snapshot.posts.count) posts read, "
+            "\(options.path): \(errors == 0 ? "ok" : "errors found"); \(snapshot.posts.count) posts accepted, "
                 + "\(BuildSummary.count(errors, "error")), \(BuildSummary.count(warnings, "warning"))")
         if errors > 0 { throw ExitCode.failure }
     }

@@ -7,6 +7,18 @@ import Glibc
 enum Console {
     static func output(_ line: String) { write(line + "\n", to: 1) }
 
+    /// Raw bytes on stdout (a message, exactly as it would be sent).
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
     static func error(_ line: String) { write(line + "\n", to: 2) }
 
     /// Ends the process now with `status`, without running deinitialisers.

@@ -1,4 +1,5 @@
 import CCmark
+import Synchronization
 
 /// One parsed cmark-gfm document. Owns the parser (whose extension list rendering needs) and
 /// the node tree, and frees both. Confined to the thread that made it.
@@ -7,8 +8,19 @@ final class CmarkDocument {
     private let root: OpaquePointer
     private let options: Int32
 
+    /// cmark-gfm 0.29.0.gfm.6 (Debian 12) keeps the table of "special" inline characters in a
+    /// process-wide global, which every parse switches the extensions' characters on in and
+    /// off again at the end of inline parsing (and the table extension does the same per row).
+    /// Two parses at once make each other miss strikethrough, autolinks and tables, so parsing
+    /// is serialised; rendering the parsed trees to HTML stays parallel.
+    private static let parseLock = Mutex(())
+
     init(_ markdown: String, options: Int32) {
         self.options = options
+        (parser, root) = Self.parseLock.withLock { _ in Self.parse(markdown, options: options) }
+    }
+
+    private static func parse(_ markdown: String, options: Int32) -> (OpaquePointer, OpaquePointer) {
         let parser: OpaquePointer = cmark_parser_new(options)
         for name in MarkdownRenderer.extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
@@ -21,8 +33,7 @@ final class CmarkDocument {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        self.parser = parser
-        root = cmark_parser_finish(parser)
+        return (parser, cmark_parser_finish(parser))
     }
 
     deinit {

@@ -7,7 +7,8 @@ import CCmark
 /// `tagfilter` extension disables (`<script>`, `<iframe>`, `<style>`…). Typography is left
 /// exactly as typed: no "smart" quotes, which would turn French « » into English ones.
 ///
-/// Thread-safe: each call parses with its own cmark parser.
+/// Thread-safe: each call has its own cmark parser; parsing itself is serialised (cmark-gfm
+/// 0.29 shares a global table between parsers, see `CmarkDocument`), rendering is not.
 public struct MarkdownRenderer: Sendable {
     /// GitHub's extensions, in the order GitHub applies them.
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]

@@ -17,8 +17,34 @@ public struct URLResolver: Sendable {
     /// cannot be parsed.
     public func resolve(_ reference: String) -> String {
         if reference.isEmpty || Self.hasScheme(reference) { return reference }
-        guard let resolved = URL(string: reference, relativeTo: base) else { return reference }
+        // Foundation re-encodes a whole reference (even its existing %XX escapes) when it holds
+        // a character a URI may not: encode exactly those first.
+        guard let resolved = URL(string: Self.percentEncodingDisallowed(reference), relativeTo: base) else { return reference }
         return resolved.absoluteString
+    }
+
+    /// `text` with every byte that RFC 3986 does not allow in a URI reference percent-encoded;
+    /// `%` is kept, so existing escapes stay as they are.
+    static func percentEncodingDisallowed(_ text: String) -> String {
+        guard text.utf8.contains(where: { !isAllowedInURI($0) }) else { return text }
+        var result = ""
+        for byte in text.utf8 {
+            if isAllowedInURI(byte) {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return result
+    }
+
+    private static func isAllowedInURI(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~:/?#[]@!$&'()*+,;=%".utf8.contains(byte)
+        }
     }
 
     /// Resolves the values of `href="…"`, `src="…"` and `poster="…"` attributes in a fragment
@@ -60,5 +86,11 @@ public struct URLResolver: Sendable {
         let scheme = reference[..<colon]
         guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
         return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -48,18 +48,26 @@ public struct CivilTime: Sendable, Hashable {
         return Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanosecond) / 1e9)
     }
 
-    /// The instant this wall-clock time names in `timeZone`. In a DST gap (a time that does not
-    /// exist) it moves forward; in an overlap it takes the first of the two instants.
+    /// The instant this wall-clock time names in `timeZone`. In a daylight-saving gap (a time
+    /// that does not exist) it moves forward by the gap; in an overlap it takes the first of the
+    /// two instants.
     public func date(in timeZone: TimeZone) -> Date {
-        let asUTC = date(offsetSeconds: 0)
-        var offset = timeZone.secondsFromGMT(for: asUTC)
-        for _ in 0..<2 {
-            let candidate = asUTC.addingTimeInterval(TimeInterval(-offset))
-            let actual = timeZone.secondsFromGMT(for: candidate)
-            if actual == offset { return candidate }
-            offset = actual
-        }
-        return asUTC.addingTimeInterval(TimeInterval(-offset))
+        let asUTC = withoutNanoseconds.date(offsetSeconds: 0)
+        // The offsets in force a day before and a day after bracket any transition nearby.
+        let before = timeZone.secondsFromGMT(for: asUTC.addingTimeInterval(-86_400))
+        let after = timeZone.secondsFromGMT(for: asUTC.addingTimeInterval(86_400))
+        let candidates = Set([before, after]).map { asUTC.addingTimeInterval(TimeInterval(-$0)) }
+            .filter { CivilTime($0, offsetSeconds: timeZone.secondsFromGMT(for: $0)) == self.withoutNanoseconds }
+            .sorted()
+        if let first = candidates.first { return first.addingTimeInterval(TimeInterval(nanosecond) / 1e9) }
+        // A gap: read the time with the offset from before the change, which lands after it.
+        return asUTC.addingTimeInterval(TimeInterval(-before) + TimeInterval(nanosecond) / 1e9)
+    }
+
+    private var withoutNanoseconds: CivilTime {
+        var copy = self
+        copy.nanosecond = 0
+        return copy
     }
 
     static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }

@@ -77,7 +77,7 @@ struct FrontMatterFields {
                         context.error(at: value, firstLine, "lang: '\(text)' is not a language tag such as 'fr' or 'fr-CA'")
                     }
                 }
-            case "image": image = optionalText(value, key: key)
+            case "image": image = webReference(value, key: key)
             default:
                 context.warning(
                     at: keyNode, firstLine,
@@ -93,6 +93,10 @@ struct FrontMatterFields {
     // MARK: - Value readers
 
     private mutating func scalarString(_ node: Node, key: String) -> String? {
+        if node.null != nil {
+            context.error(at: node, firstLine, "\(key): must not be empty (found a YAML null)")
+            return nil
+        }
         guard case .scalar(let scalar) = node else {
             context.error(at: node, firstLine, "\(key): expected text, found a \(Self.kind(of: node))")
             return nil
@@ -137,6 +141,22 @@ struct FrontMatterFields {
         return String(scalars).trimmingCharacters(in: .whitespaces)
     }
 
+    /// A URL that will be made absolute against the post's: an http(s) URL or a relative
+    /// reference. Other schemes (`javascript:`, `data:`) are dropped with a warning.
+    private mutating func webReference(_ node: Node, key: String) -> String? {
+        guard let text = optionalText(node, key: key) else { return nil }
+        if let colon = text.firstIndex(of: ":"), !text[..<colon].contains("/"), !text[..<colon].contains("?"),
+            !text[..<colon].contains("#")
+        {
+            let scheme = text[..<colon].lowercased()
+            guard scheme == "http" || scheme == "https" else {
+                context.warning(at: node, firstLine, "\(key): only http(s) URLs and relative paths are allowed, found '\(scheme):'; it is ignored")
+                return nil
+            }
+        }
+        return text
+    }
+
     private mutating func instant(_ node: Node, key: String) -> Date? {
         guard let text = scalarString(node, key: key) else { return nil }
         guard let parsed = dates.parse(text) else {
@@ -168,8 +188,13 @@ struct FrontMatterFields {
             for (keyNode, value) in mapping {
                 switch keyNode.string {
                 case "name": name = optionalText(value, key: "author.name")
-                case "email": email = optionalText(value, key: "author.email")
-                case "uri", "url": uri = optionalText(value, key: "author.uri")
+                case "email":
+                    email = optionalText(value, key: "author.email")
+                    if let address = email, !Author.isPlausibleEmail(address) {
+                        context.warning(at: value, firstLine, "author.email: '\(address)' is not an e-mail address; it is ignored")
+                        email = nil
+                    }
+                case "uri", "url": uri = webReference(value, key: "author.uri")
                 default:
                     context.warning(at: keyNode, firstLine, "unknown key 'author.\(keyNode.string ?? "?")' is ignored")
                 }
@@ -209,6 +234,7 @@ struct FrontMatterFields {
     }
 
     // MARK: - Checks
+
 
     /// The common case, checked on bytes: no control character, no DEL, no C1 control, no
     /// U+FFFE/U+FFFF, and no ASCII white space at either end.

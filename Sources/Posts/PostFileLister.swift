@@ -25,32 +25,60 @@ struct PostFileLister {
 
     let root: URL
 
+    /// What `list` found.
+    struct Listing {
+        var files: [File] = []
+        var problems: [Problem] = []
+        /// The folder, or one of its subfolders, could not be read: which posts exist is unknown.
+        var isIncomplete = false
+    }
+
     /// Lists every post file, sorted by path.
     /// - Parameter visitor: called on the caller's thread with each folder's files as soon as
     ///   that folder has been read, so that reading them can start while listing goes on.
-    func list(visitor: ((_ folder: String, _ files: [File]) -> Void)? = nil) -> (files: [File], problems: [Problem]) {
-        var files: [File] = []
-        var problems: [Problem] = []
+    func list(visitor: ((_ folder: String, _ files: [File]) -> Void)? = nil) -> Listing {
+        var listing = Listing()
         let rootPath = root.standardizedFileURL.path
         guard let realRoot = Self.realPath(rootPath) else {
-            problems.append(Problem(path: "", message: "posts folder \(rootPath) does not exist or cannot be read"))
-            return (files, problems)
+            listing.isIncomplete = true
+            listing.problems.append(Problem(path: "", message: "posts folder \(rootPath) does not exist or cannot be read"))
+            return listing
         }
-        var visitedDirectories: Set<String> = [realRoot]
+        // Folders are recognised by device and inode, so that a symbolic link back to a folder
+        // already walked (or to its parent) is not read twice.
+        var visitedFolders = Set<FileIdentity>()
+        // Symbolic links to files, kept apart: a link to a post that is read anyway is an alias.
+        var linkedFiles: [(file: File, target: String)] = []
         var pending: [(absolute: String, relative: String)] = [(rootPath, "")]
         while let (directory, relative) = pending.popLast() {
             guard let handle = opendir(directory) else {
-                problems.append(Problem(path: relative, message: "cannot open folder: \(String(cString: strerror(errno)))"))
+                listing.problems.append(Problem(path: relative, message: "cannot open folder: \(String(cString: strerror(errno)))"))
+                listing.isIncomplete = true
                 continue
             }
-            let firstFile = files.count
+            var folderInfo = stat()
+            if fstat(dirfd(handle), &folderInfo) == 0,
+                !visitedFolders.insert(FileIdentity(device: folderInfo.st_dev, inode: folderInfo.st_ino)).inserted
+            {
+                closedir(handle)
+                continue
+            }
+            let firstFile = listing.files.count
             defer {
                 closedir(handle)
-                if let visitor, files.count > firstFile { visitor(directory, Array(files[firstFile...])) }
+                if let visitor, listing.files.count > firstFile { visitor(directory, Array(listing.files[firstFile...])) }
             }
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    Array(raw.prefix(while: { $0 != 0 }))
+                }
+                guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                    let shown = String(decoding: nameBytes, as: UTF8.self)
+                    if Self.isPostName(shown) {
+                        let path = relative.isEmpty ? shown : relative + "/" + shown
+                        listing.problems.append(Problem(path: path, message: "file name is not valid UTF-8; rename the file"))
+                    }
+                    continue
                 }
                 if name == "." || name == ".." || Self.isIgnored(name) { continue }
                 let absolute = directory + "/" + name
@@ -65,10 +93,11 @@ struct PostFileLister {
                     guard lstat(absolute, &info) == 0 else { continue }
                     kind = info.st_mode & S_IFMT
                 }
+                var linkTarget: String?
                 if kind == S_IFLNK {
                     guard let target = Self.realPath(absolute), target == realRoot || target.hasPrefix(realRoot + "/") else {
                         if Self.isPostName(name) || Self.realPath(absolute) == nil {
-                            problems.append(Problem(
+                            listing.problems.append(Problem(
                                 path: relativePath,
                                 message: "symbolic link points outside the posts folder (or nowhere); it is not read"))
                         }
@@ -76,19 +105,32 @@ struct PostFileLister {
                     }
                     guard stat(absolute, &info) == 0 else { continue }
                     kind = info.st_mode & S_IFMT
-                    if kind == S_IFDIR {
-                        guard visitedDirectories.insert(target).inserted else { continue }
-                    }
+                    linkTarget = target
                 }
                 if kind == S_IFDIR {
                     pending.append((absolute, relativePath))
                 } else if kind == S_IFREG, Self.isPostName(name) {
-                    files.append(File(relativePath: relativePath, absolutePath: absolute, folder: directory, name: name))
+                    let file = File(relativePath: relativePath, absolutePath: absolute, folder: directory, name: name)
+                    if let linkTarget {
+                        linkedFiles.append((file, linkTarget))
+                    } else {
+                        listing.files.append(file)
+                    }
                 }
             }
         }
-        files.sort { $0.relativePath < $1.relativePath }
-        return (files, problems)
+        let readAnyway = Set(listing.files.map { realRoot + "/" + $0.relativePath })
+        let linked = linkedFiles.filter { !readAnyway.contains($0.target) }.map(\.file)
+        if !linked.isEmpty, let visitor { visitor(rootPath, linked) }
+        listing.files += linked
+        listing.files.sort { $0.relativePath < $1.relativePath }
+        return listing
+    }
+
+    /// A file's identity on its file system.
+    private struct FileIdentity: Hashable {
+        var device: dev_t
+        var inode: ino_t
     }
 
     /// Hidden, `_`-prefixed and editor leftovers are never read.

@@ -30,26 +30,26 @@ public struct PostsReader: Sendable {
     /// file or a broken post is a diagnostic in the result.
     public func read() -> PostsSnapshot {
         // Each folder's files are parsed on Dispatch's worker threads as soon as the folder is
-        // listed, in chunks, while listing goes on. Files are opened relative to their
-        // folder's descriptor: resolving each full path again cost as much as parsing the YAML.
+        // listed, in chunks, while listing goes on. Each chunk opens its files relative to a
+        // descriptor of their folder (resolving each full path again cost as much as parsing the
+        // YAML), held only while the chunk runs, so a tree of thousands of folders stays far
+        // below the open-file limit.
         let group = DispatchGroup()
         let parsed = Mutex<[(path: String, outcome: PostParser.Outcome)]>([])
-        var descriptors: [Int32] = []
         let listing = PostFileLister(root: directory).list { folder, files in
-            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if descriptor >= 0 { descriptors.append(descriptor) }
             for start in stride(from: 0, to: files.count, by: Self.chunkSize) {
                 let chunk = Array(files[start..<min(start + Self.chunkSize, files.count)])
                 DispatchQueue.global().async(group: group) {
+                    let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    defer { if descriptor >= 0 { close(descriptor) } }
                     let outcomes = chunk.map { file in
-                        (file.relativePath, readOne(file, folder: descriptor >= 0 ? descriptor : nil))
+                        (file.relativePath, readOne(file, folder: descriptor >= 0 && file.folder == folder ? descriptor : nil))
                     }
                     parsed.withLock { $0.append(contentsOf: outcomes) }
                 }
             }
         }
         group.wait()
-        for descriptor in descriptors { close(descriptor) }
 
         var diagnostics = listing.problems.map { problem in
             Diagnostic.error(displayPrefix + problem.path, problem.message)
@@ -64,7 +64,7 @@ public struct PostsReader: Sendable {
         }
         let unique = PostsSnapshot.removingDuplicates(posts, displayPrefix: displayPrefix)
         diagnostics.append(contentsOf: unique.diagnostics)
-        return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics)
+        return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics, isComplete: !listing.isIncomplete)
     }
 
     /// Files per unit of work: small enough to balance two to eight cores, large enough that

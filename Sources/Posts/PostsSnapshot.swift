@@ -7,7 +7,12 @@ public struct PostsSnapshot: Sendable {
     /// Errors and warnings, sorted by file then line.
     public var diagnostics: [Diagnostic]
 
-    public init(posts: [Post], diagnostics: [Diagnostic]) {
+    /// `false` when the posts folder, or one of its subfolders, could not be read: the snapshot
+    /// does not say which posts exist, and nothing should be published (or unpublished) from it.
+    public var isComplete: Bool
+
+    public init(posts: [Post], diagnostics: [Diagnostic], isComplete: Bool = true) {
+        self.isComplete = isComplete
         self.posts = PostsSnapshot.sortedNewestFirst(posts)
         self.diagnostics = diagnostics.sorted {
             ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column)
@@ -48,7 +53,9 @@ public struct PostsSnapshot: Sendable {
         var kept: [Post] = []
         kept.reserveCapacity(posts.count)
         var diagnostics: [Diagnostic] = []
-        for post in posts {
+        // Published posts claim their slug and id before drafts do: a draft never pushes a
+        // published post out of the feeds.
+        for post in posts.filter({ !$0.isDraft }) + posts.filter(\.isDraft) {
             if let other = bySlug[post.slug] {
                 diagnostics.append(.error(
                     displayPrefix + post.path,

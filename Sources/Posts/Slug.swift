@@ -31,8 +31,18 @@ public enum Slug {
                 pendingDash = true
             }
         }
+        if result.count > maximumLength {
+            // Folder and file names are limited to 255 bytes; cut at a word boundary.
+            result.removeSubrange(maximumLength...)
+            if let dash = result.lastIndex(of: UInt8(ascii: "-")), dash > maximumLength / 2 {
+                result.removeSubrange(dash...)
+            }
+        }
         return String(decoding: result, as: UTF8.self)
     }
+
+    /// The longest slug, in bytes: well under the 255-byte limit on a file or folder name.
+    public static let maximumLength = 100
 
     /// The lowercase ASCII letters or digits a non-ASCII `scalar` stands for, or `nil` for a separator.
     private static func fold(_ scalar: Unicode.Scalar) -> String? {

@@ -12,6 +12,7 @@ public struct XMLEscapedText: Sendable, Hashable {
 
     /// Sanitises and escapes `text` once.
     public init(_ text: String) {
+        XMLLibrary.ensureInitialized
         let clean = XMLCharacters.sanitized(text)
         var bytes: [UInt8] = []
         clean.withCString { pointer in

@@ -14,6 +14,7 @@ public final class XMLWriter {
     /// Starts an empty UTF-8 document.
     /// - Parameter indent: indent nested elements by two spaces (only for element-only content).
     public init(indent: Bool = true) throws(XMLWriterError) {
+        XMLLibrary.ensureInitialized
         guard let buffer = xmlBufferCreate() else { throw .outOfMemory }
         guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
             xmlBufferFree(buffer)

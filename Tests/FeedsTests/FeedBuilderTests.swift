@@ -97,6 +97,15 @@ import Testing
         #expect(rss.contains("<guid isPermaLink=\"false\">tag:amis.example.org,2026-03-29:a</guid>"))
     }
 
+    @Test func weekdaysBefore1970() throws {
+        let utcSite = FeedSite(title: "S", url: "https://s.org/", language: "en", timeZone: TimeZone(identifier: "America/New_York")!, author: Author(name: "A"))
+        let landing = Post(path: "a.md", title: "Moon", slug: "moon", date: CivilTime(year: 1969, month: 7, day: 20, hour: 20, minute: 17).date(offsetSeconds: 0), body: "x")
+        let files = try FeedBuilder(site: utcSite, options: FeedOptions(formats: [.rss], byTag: false, byAuthor: false)).files(for: [landing], now: Date())
+        #expect(text(files, "rss.xml").contains("<pubDate>Sun, 20 Jul 1969 16:17:00 -0400</pubDate>"))
+        let empty = try FeedBuilder(site: utcSite, options: FeedOptions(formats: [.rss], byTag: false, byAuthor: false)).files(for: [], now: Date())
+        #expect(text(empty, "rss.xml").contains("<lastBuildDate>Wed, 31 Dec 1969 19:00:00 -0500</lastBuildDate>"))
+    }
+
     @Test func excerptModeLinksToThePost() throws {
         let posts = [post("a", day: 1, body: "Intro.\n\nSuite.")]
         let documents = FeedBuilder(site: Self.site, options: FeedOptions(content: .excerpt)).documents(for: posts, now: date(2))

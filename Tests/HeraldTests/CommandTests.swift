@@ -9,7 +9,7 @@ import TestSupport
         defer { site.remove() }
         let result = try site.herald("check", "--config", site.config)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("15 posts read, 0 errors, 0 warnings"))
+        #expect(result.stdout.contains("config.json: ok; 15 posts accepted, 0 errors, 0 warnings"))
         #expect(!FileManager.default.fileExists(atPath: site.feeds.path))
     }
 
@@ -36,17 +36,54 @@ import TestSupport
         (#"{"site": {"title": "T", "url": "https://e.org/"}, "http": {"listen": "localhost"}}"#, "http.listen: expected \"HOST:PORT\""),
         (#"{"site": {"title": "T", "url": "https://e.org/",}"#, "not valid JSON"),
         (#"{"site": {"url": "https://e.org/"}}"#, "site.title: missing"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "feeds": {"limit": 1e300}}"#, "feeds.limit: expected a whole number from 1 to 10000, found 1e+300"),
+        (#"{"site": {"title": "T", "url": "https://e.org/?q=1"}}"#, "site.url: the site's URL cannot have a query"),
+        (#"{"site": {"title": "T", "url": "https://e.org/", "permalink": "https://other.org/{slug}/"}}"#, "site.permalink: expected a path relative to site.url"),
+        (#"{"site": {"title": "T", "url": "https://e.org/", "permalink": "{title}/"}}"#, "site.permalink: must contain {slug}"),
+        (#"{"site": {"title": "T", "url": "https://e.org/", "tagPermalink": "t/{slug}/{year}/"}}"#, "site.tagPermalink: unknown placeholder"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "mail": {"from": "A <a@b.org>\r\nBcc: x@y.org"}}"#, "mail.from: must not contain a line break"),
     ])
     func configurationErrorsNameTheKeyPath(configuration: String, expected: String) throws {
         let site = try SiteFixture(configuration: configuration)
         defer { site.remove() }
         let check = try site.herald("check", "--config", site.config)
         #expect(check.status == 1)
-        #expect(check.stdout.contains("config.json: error: \(expected)"), "\(check.stdout)")
+        // FILE:LINE:COL: error: KEY.PATH: MESSAGE
+        let line = try #require(check.stdout.split(separator: "\n").first.map(String.init))
+        #expect(line.hasPrefix(site.config + ":") || line.hasPrefix("config.json:") || line.contains("config.json:"), "\(line)")
+        #expect(line.range(of: #"config\.json:\d+:\d+: error: "#, options: .regularExpression) != nil, "\(line)")
+        #expect(line.contains(": error: \(expected)"), "\(line)")
         let build = try site.herald("build", "--config", site.config)
         #expect(build.status == 1)
         #expect(build.stderr.contains(expected), "\(build.stderr)")
         #expect(!FileManager.default.fileExists(atPath: site.feeds.path))
+    }
+
+    @Test func configurationErrorsPointAtTheLine() throws {
+        let site = try SiteFixture(configuration: """
+            {
+              "site": { "title": "T", "url": "https://e.org/" },
+              "feeds": {
+                "directory": "feeds",
+                "limt": 20
+              }
+            }
+            """)
+        defer { site.remove() }
+        let check = try site.herald("check", "--config", site.config)
+        #expect(check.stdout.contains("config.json:5:5: error: feeds.limt: unknown key"), "\(check.stdout)")
+    }
+
+    @Test func missingPostsFolderPublishesNothing() throws {
+        let site = try SiteFixture.sample()
+        defer { site.remove() }
+        #expect(try site.build().status == 0)
+        let before = site.feedFiles()
+        try FileManager.default.moveItem(at: site.folder.url.appendingPathComponent("posts"), to: site.folder.url.appendingPathComponent("posts.off"))
+        let result = try site.build()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no feed was written or removed"), "\(result.stderr)")
+        #expect(site.feedFiles() == before)
     }
 
     @Test func configDefaultsToEnvironmentThenWorkingDirectory() throws {
@@ -59,7 +96,7 @@ import TestSupport
         environment["HERALD_CONFIG"] = "/nonexistent/config.json"
         let viaEnvironment = try ProcessResult.run(Repository.heraldBinary, ["check"], in: site.folder.url, environment: environment)
         #expect(viaEnvironment.status == 1)
-        #expect(viaEnvironment.stdout.contains("/nonexistent/config.json: error: does not exist"))
+        #expect(viaEnvironment.stdout.contains("/nonexistent/config.json:1:1: error: does not exist"))
     }
 
     @Test func editingAPostKeepsItsEntryID() throws {

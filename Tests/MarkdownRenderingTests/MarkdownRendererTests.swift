@@ -57,6 +57,30 @@ import Testing
         #expect(marked.excerptText == "Un. Deux lien.")
     }
 
+    @Test func parallelRenderingGivesTheSameHTML() async {
+        // cmark-gfm 0.29 shares a table of special characters between parsers: concurrent
+        // parses used to lose strikethrough, autolinks and tables at random.
+        let markdown = "~~barré~~ et www.example.org\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+        let expected = renderer.render(markdown).html
+        #expect(expected.contains("<del>") && expected.contains("<table>") && expected.contains("http://www.example.org"))
+        let renderer = self.renderer
+        let results = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<300).map { _ in renderer.render(markdown).html } }
+            }
+            var all: [String] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        #expect(results.count == 1200)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+
+    @Test func percentEscapesAreKeptAndOthersAdded() {
+        let html = renderer.render("[l](fête/page%20x.html)", baseURL: base).html
+        #expect(html.contains("href=\"https://example.org/posts/fete/f%C3%AAte/page%20x.html\""), "\(html)")
+    }
+
     @Test func dangerousTagsAreFiltered() {
         let html = renderer.render("<script>alert(1)</script>\n\n<b>gras</b>").html
         #expect(!html.contains("<script>"))

@@ -30,10 +30,22 @@ import Testing
     }
 
     @Test func daylightSavingGapMovesForward() {
-        // 2026-03-29 02:30 does not exist in Paris (clocks jump from 02:00 to 03:00).
-        let date = paris.parse("2026-03-29 02:30")
-        #expect(date != nil)
-        #expect(date! >= utc(2026, 3, 29, 0, 30))
+        // 2026-03-29 02:30 does not exist in Paris (clocks jump from 02:00 to 03:00): 03:30+02:00.
+        #expect(paris.parse("2026-03-29 02:30") == utc(2026, 3, 29, 1, 30))
+    }
+
+    @Test func daylightSavingOverlapTakesTheFirstInstant() {
+        // 2026-10-25 02:30 happens twice in Paris; the first is 02:30+02:00.
+        #expect(paris.parse("2026-10-25 02:30") == utc(2026, 10, 25, 0, 30))
+    }
+
+    @Test func midnightChangeKeepsTheDay() {
+        // Cairo moves its clocks at midnight: a date-only post must stay on its own day.
+        let cairo = PostDate(timeZone: TimeZone(identifier: "Africa/Cairo")!)
+        let date = cairo.parse("2026-04-24")!
+        let zone = TimeZone(identifier: "Africa/Cairo")!
+        let civil = CivilTime(date, offsetSeconds: zone.secondsFromGMT(for: date))
+        #expect((civil.year, civil.month, civil.day) == (2026, 4, 24))
     }
 
     @Test(arguments: ["2026-02-30", "2026-13-01", "2026-1-1x", "hier", "2026-03-14 25:00", "2026-03-14 10:00 +25:00", ""])

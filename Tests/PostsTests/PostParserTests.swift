@@ -60,6 +60,23 @@ import Testing
         #expect(outcome.diagnostics.first?.description.hasPrefix("posts/2026/post.md:2:8: error: title: must not be empty") == true)
     }
 
+    @Test func nullTitleIsAnError() {
+        for text in ["---\ntitle: ~\ndate: 2026-01-01\n---\n", "---\ntitle: null\ndate: 2026-01-01\n---\n", "---\ntitle:\ndate: 2026-01-01\n---\n"] {
+            let outcome = parse(text)
+            #expect(outcome.post == nil)
+            #expect(outcome.diagnostics.first?.message.hasPrefix("title: must not be empty") == true, "\(outcome.diagnostics)")
+        }
+        #expect(parse("---\ntitle: \"null\"\ndate: 2026-01-01\n---\n").post?.title == "null")
+    }
+
+    @Test func dangerousURLsAreDropped() throws {
+        let outcome = parse("---\ntitle: T\ndate: 2026-01-01\nimage: \"javascript:alert(1)\"\nauthor: {name: Zoé, uri: /about/zoe, email: nope}\n---\n")
+        let post = try #require(outcome.post)
+        #expect(post.image == nil)
+        #expect(post.author == Author(name: "Zoé", email: nil, uri: "/about/zoe"))
+        #expect(outcome.diagnostics.filter { $0.severity == .warning }.count == 2)
+    }
+
     @Test func badYAMLNamesTheLine() {
         let outcome = parse("---\ntitle: ok\ndate: 2026-01-01\ntags: [a, b\n---\nBody\n")
         #expect(outcome.post == nil)

@@ -80,8 +80,9 @@ import TestSupport
         let snapshot = reader(folder).read()
         #expect(!snapshot.posts.contains { $0.title == "Secret" })
         #expect(snapshot.diagnostics.contains { $0.file == "posts/link.md" && $0.message.contains("outside the posts folder") })
-        // A link inside the folder is followed (and here collides with its target's slug? no: slugs differ).
-        #expect(snapshot.posts.contains { $0.path == "alias.md" })
+        // A link to a post that is read anyway is an alias, not a second post.
+        #expect(snapshot.posts.map(\.path) == ["inside.md"])
+        #expect(snapshot.diagnostics.count == 1)
     }
 
     @Test func largePostIsReadAndOversizedIsRefused() throws {
@@ -99,12 +100,52 @@ import TestSupport
         #expect(snapshot.diagnostics.first?.message.contains("posts over 1 MiB are not read") == true)
     }
 
+    @Test func linkToAFolderAlreadyWalkedIsNotReadTwice() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try folder.write(post("A"), to: "2025/a.md")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("2025/self").path, withDestinationPath: ".")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url.appendingPathComponent("all").path, withDestinationPath: folder.url.path)
+        let snapshot = reader(folder).read()
+        #expect(snapshot.posts.map(\.path) == ["2025/a.md"])
+        #expect(snapshot.diagnostics.isEmpty, "\(snapshot.diagnostics)")
+    }
+
+    @Test func aDraftNeverPushesAPublishedPostOut() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try folder.write(post("Brouillon", extra: "slug: h\ndraft: true\n"), to: "a-draft.md")
+        try folder.write(post("Publié"), to: "h.md")
+        let snapshot = reader(folder).read()
+        #expect(snapshot.posts.map(\.title) == ["Publié"])
+        #expect(snapshot.diagnostics.first?.file == "posts/a-draft.md")
+    }
+
+    @Test func unreadableSubfolderMakesTheSnapshotIncomplete() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        try folder.write(post("A"), to: "a.md")
+        try folder.write(post("B"), to: "locked/b.md")
+        let locked = folder.url.appendingPathComponent("locked").path
+        chmod(locked, 0)
+        defer { chmod(locked, 0o755) }
+        let snapshot = reader(folder).read()
+        // root can read anything: only check when the folder really is unreadable.
+        if access(locked, R_OK) != 0 {
+            #expect(!snapshot.isComplete)
+        }
+        #expect(reader(folder).read().posts.contains { $0.title == "A" })
+    }
+
     @Test func missingFolderIsADiagnostic() {
         let snapshot = PostsReader(
             directory: URL(fileURLWithPath: "/nonexistent/herald"), displayPrefix: "posts/", timeZone: .gmt
         ).read()
         #expect(snapshot.posts.isEmpty)
         #expect(snapshot.diagnostics.first?.message.contains("does not exist") == true)
+        #expect(!snapshot.isComplete)
     }
 
     @Test func parallelReadIsDeterministic() throws {

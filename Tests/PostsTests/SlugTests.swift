@@ -16,4 +16,11 @@ import Testing
     func slugs(input: String, expected: String) {
         #expect(Slug.make(input) == expected)
     }
+
+    @Test func longNamesAreCutAtAWordBoundary() {
+        let slug = Slug.make(String(repeating: "Conseil municipal extraordinaire ", count: 20))
+        #expect(slug.utf8.count <= Slug.maximumLength)
+        #expect(slug.hasSuffix("extraordinaire") || slug.hasSuffix("municipal") || slug.hasSuffix("conseil"))
+        #expect(!slug.hasSuffix("-"))
+    }
 }

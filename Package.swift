@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // C bridges: a module map and a shim header each, nothing else.
@@ -41,7 +43,24 @@ let package = Package(
             name: "Feeds", dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Parallel"],
             swiftSettings: swiftSettings),
         .target(
-            name: "Herald", dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Feeds"],
+            name: "Mail",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(name: "SMTPTransport", dependencies: ["Mail", "CCurl"], swiftSettings: swiftSettings),
+        .target(
+            name: "Digests",
+            dependencies: [
+                "Posts", "MarkdownRendering", "Mail", "SMTPTransport",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Herald",
+            dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "HeraldCLI",
@@ -55,6 +74,12 @@ let package = Package(
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Posts", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Scripts"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SMTPTransportTests", dependencies: ["SMTPTransport", "Mail", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DigestsTests", dependencies: ["Digests", "Posts", "Mail", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldTests", dependencies: ["Herald", "HeraldCLI", "TestSupport"],
             swiftSettings: swiftSettings),

@@ -13,11 +13,14 @@ public struct SubscriberTokens: Sendable {
         case unsubscribe
     }
 
-    private let key: SymmetricKey
+    /// The raw key; a `SymmetricKey` is made per use (swift-crypto 3 does not mark it `Sendable`).
+    private let keyBytes: [UInt8]
+
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// A signer with an explicit key (tests).
     public init(key: [UInt8]) {
-        self.key = SymmetricKey(data: key)
+        keyBytes = key
     }
 
     /// Reads the key from `file`, creating it on first use: 32 random bytes, mode 0600 (created

@@ -13,7 +13,7 @@ struct HeraldCommand: ParsableCommand {
             and feed.json for the site, for each tag and for each author.
             """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self])
+        subcommands: [BuildCommand.self, CheckCommand.self, DigestCommand.self])
 
     static func main() {
         Runtime.initialize()

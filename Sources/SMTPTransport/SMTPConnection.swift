@@ -8,6 +8,9 @@ import Mail
 /// connection of its own. C types stay inside this file.
 final class SMTPConnection {
     private let handle: UnsafeMutableRawPointer
+    /// After any failure the session's state is unknown (a late reply could answer the next
+    /// command and put the conversation out of step): the next message opens a new connection.
+    private var needsFreshConnection = false
     private let transfer = TransferState()
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
@@ -22,6 +25,11 @@ final class SMTPConnection {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout.milliseconds)
         try set(CURLOPT_TIMEOUT_MS, settings.transactionTimeout.milliseconds)
+        // Each wait for a reply, QUIT on cleanup included (libcurl's default is 120 s).
+        try set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, min(settings.transactionTimeout.milliseconds / 1000, 30)))
+        // One cached connection: when a failed session is replaced (see `send`), the old one is
+        // closed rather than kept for a later transfer.
+        try set(CURLOPT_MAXCONNECTS, 1)
         switch settings.tls {
         case .starttls, .implicit:
             // "All or fail", never "try": a server that refuses STARTTLS gets nothing in clear.
@@ -61,7 +69,9 @@ final class SMTPConnection {
             try set(CURLOPT_MAIL_FROM, "<\(message.sender)>")
             try check(herald_curl_easy_setopt_pointer(handle, CURLOPT_MAIL_RCPT, recipients), "CURLOPT_MAIL_RCPT")
             try check(herald_curl_easy_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.bytes.count)), "CURLOPT_INFILESIZE_LARGE")
+            try set(CURLOPT_FRESH_CONNECT, needsFreshConnection ? 1 : 0)
             code = curl_easy_perform(handle)
+            needsFreshConnection = code.rawValue != CURLE_OK.rawValue
         } catch {
             return .temporary(code: nil, text: error.description)
         }

@@ -1,7 +1,11 @@
 /// Turns how a libcurl SMTP transfer ended into a `DeliveryOutcome`.
 ///
 /// libcurl's result code alone cannot tell "refused for now" from "refused for good" from "may
-/// have been delivered": the last SMTP reply code (`CURLINFO_RESPONSE_CODE`) can.
+/// have been delivered": the last SMTP reply code (`CURLINFO_RESPONSE_CODE`) can. What libcurl
+/// 7.88 reports, measured against aiosmtpd: a refused RCPT is error 55 with the reply code; a
+/// refusal after the body is error 8 with the reply code; a connection lost after the body
+/// leaves 354 as the last code; one lost before DATA leaves the last RCPT reply (250); a
+/// refused STARTTLS is error 64 with the EHLO reply (250); wrong credentials are error 67.
 enum SMTPOutcomeClassifier {
     /// The reply that invites the message body; when a transfer fails with this as the last
     /// reply, the body was (at least partly) sent and the final answer never came.

@@ -11,7 +11,6 @@ import Synchronization
 public final class SMTPTransport: MailTransport {
     private let queue = JobQueue()
     private let limiter: RateLimiter?
-    private let workers: [Thread]
 
     /// Opens no connection yet (each worker connects on its first message), but checks that
     /// libcurl accepts the settings.
@@ -22,7 +21,9 @@ public final class SMTPTransport: MailTransport {
         limiter = settings.maxPerSecond > 0 ? RateLimiter(perSecond: settings.maxPerSecond) : nil
         let queue = self.queue
         let limiter = self.limiter
-        workers = connections.enumerated().map { index, connection in
+        // The threads hold the queue, not the transport: when the transport goes away, `deinit`
+        // closes the queue and each thread ends after its current message.
+        let workers = connections.enumerated().map { index, connection in
             let box = ConnectionBox(connection)
             let thread = Thread {
                 while let job = queue.next() {

@@ -10,7 +10,7 @@ import Darwin
 /// child process, on 127.0.0.1 and a free port, with its JSON event log in a temporary folder.
 ///
 /// ```swift
-/// let server = try SMTPTestServer(.init(tls: .starttls, auth: (user: "u", password: "p")))
+/// let server = try SMTPTestServer(.init(tls: .starttls, auth: .init(user: "u", password: "p")))
 /// defer { server.stop() }
 /// // … point Herald at server.url, trust server.caCertificatePath …
 /// let messages = try server.received()
@@ -30,6 +30,17 @@ public final class SMTPTestServer: Sendable {
         case implicit
     }
 
+    /// The one user the server accepts (`Options.auth`).
+    public struct Credentials: Sendable, Equatable {
+        public var user: String
+        public var password: String
+
+        public init(user: String, password: String) {
+            self.user = user
+            self.password = password
+        }
+    }
+
     public struct Options: Sendable {
         public var tls: TLSMode
         /// Refuse MAIL (with a certificate: every command but EHLO/NOOP/STARTTLS/QUIT) with 530
@@ -39,7 +50,7 @@ public final class SMTPTestServer: Sendable {
         /// STARTTLS sent anyway gets 454) — a client requiring TLS must refuse to go on.
         public var advertiseStartTLS: Bool
         /// Offer AUTH PLAIN LOGIN and require it before MAIL/RCPT/DATA (530 otherwise).
-        public var auth: (user: String, password: String)?
+        public var auth: Credentials?
         /// Offer AUTH on a connection without TLS (aiosmtpd does not by default). Always on with
         /// `tls: .none`, where AUTH could not happen otherwise.
         public var allowAuthWithoutTLS: Bool
@@ -62,7 +73,7 @@ public final class SMTPTestServer: Sendable {
 
         public init(
             tls: TLSMode = .none, requireTLS: Bool = false, advertiseStartTLS: Bool = true,
-            auth: (user: String, password: String)? = nil, allowAuthWithoutTLS: Bool = false,
+            auth: Credentials? = nil, allowAuthWithoutTLS: Bool = false,
             rcptReply: Int? = nil, faultMatch: String? = nil, faultTimes: Int? = nil, dataReply: Int? = nil,
             dropAfterData: Bool = false, dropBeforeData: Bool = false, slowData: Double? = nil,
             maxMessagesPerConnection: Int? = nil

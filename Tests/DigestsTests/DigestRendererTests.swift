@@ -1,0 +1,80 @@
+import Foundation
+import Posts
+import Testing
+@testable import Digests
+
+@Suite struct DigestRendererTests {
+    static let paris = TimeZone(identifier: "Europe/Paris")!
+    static let title = "Rencontre «\u{A0}Élus & Associations\u{A0}»\u{A0}: l’œuvre commune\u{A0}!"
+
+    func renderer(language: String = "fr", subject: String? = nil) throws -> DigestRenderer {
+        DigestRenderer(
+            siteTitle: "Les Amis de Saint-Éloi", siteURL: "https://amis.example.org/", newsletterID: "hebdo",
+            newsletterTitle: "La lettre de la semaine", dates: DigestDates(language: language, timeZone: Self.paris),
+            templates: try DigestTemplates(subject: subject))
+    }
+
+    func item(_ title: String = DigestRendererTests.title) -> DigestItem {
+        DigestItem(
+            title: title, url: "https://amis.example.org/posts/rencontre/",
+            date: CivilTime(year: 2020, month: 11, day: 24, hour: 18).date(in: Self.paris), authorName: "Chloé Bœuf",
+            tags: ["Élus & Entreprises"], html: "<p>Texte &amp; <a href=\"https://amis.example.org/a/\">lien</a></p>",
+            text: "Texte & lien")
+    }
+
+    @Test func frenchDates() {
+        let dates = DigestDates(language: "fr", timeZone: Self.paris)
+        #expect(dates.long(CivilTime(year: 2020, month: 11, day: 24, hour: 12).date(in: Self.paris)) == "24 novembre 2020")
+        #expect(dates.long(CivilTime(year: 2026, month: 8, day: 1, hour: 0, minute: 30).date(in: Self.paris)) == "1er août 2026")
+        // 23:30 UTC on 31 December is already 1 January in Paris.
+        #expect(dates.long(CivilTime(year: 2025, month: 12, day: 31, hour: 23, minute: 30).date(offsetSeconds: 0)) == "1er janvier 2026")
+        #expect(DigestDates(language: "en", timeZone: Self.paris).long(CivilTime(year: 2020, month: 11, day: 24, hour: 12).date(in: Self.paris)) == "24 November 2020")
+    }
+
+    @Test func rendersBodiesAndSubject() throws {
+        let content = try renderer().render(
+            [item()], recipientName: "Marie", recipientEmail: "marie@example.org",
+            unsubscribeURL: "https://amis.example.org/unsubscribe/abc.def", date: CivilTime(year: 2020, month: 11, day: 30, hour: 8).date(in: Self.paris))
+        #expect(content.subject == "La lettre de la semaine — 30 novembre 2020")
+        #expect(content.html.contains("<a href=\"https://amis.example.org/posts/rencontre/\" style=\"color:#1a4d8f;text-decoration:none;\">Rencontre «\u{A0}Élus &amp; Associations\u{A0}»\u{A0}: l’œuvre commune\u{A0}!</a>"))
+        #expect(content.html.contains("<p>Texte &amp; <a href=\"https://amis.example.org/a/\">lien</a></p>"))
+        #expect(content.html.contains("https://amis.example.org/unsubscribe/abc.def"))
+        #expect(content.html.contains("24 novembre 2020"))
+        // The text part is not HTML-escaped.
+        #expect(content.text.contains("## \(Self.title)"))
+        #expect(content.text.contains("Texte & lien"))
+        #expect(content.text.contains("Lire la suite\u{A0}: https://amis.example.org/posts/rencontre/"))
+        #expect(content.text.contains("Se désabonner\u{A0}: https://amis.example.org/unsubscribe/abc.def"))
+    }
+
+    @Test func subjectIsAlwaysOneLine() throws {
+        let content = try renderer(subject: "{{newsletter.title}}\r\nBcc: x@y.org {{#posts}}{{title}}{{/posts}}").render(
+            [item("Titre\u{1}\u{85}avec\ttab")], recipientName: nil, recipientEmail: "a@b.org", unsubscribeURL: "u", date: Date())
+        #expect(content.subject == "La lettre de la semaine Bcc: x@y.org Titre avec tab")
+        #expect(!content.subject.unicodeScalars.contains { $0.value < 0x20 })
+    }
+
+    @Test func adminTemplatesReplaceTheDefaults() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID()).mustache")
+        try "{{% CONTENT_TYPE: TEXT}}{{#posts}}* {{title}} <{{url}}>\n{{/posts}}".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let templates = try DigestTemplates(textFile: file)
+        let renderer = DigestRenderer(
+            siteTitle: "S", siteURL: "https://s.org/", newsletterID: "n", newsletterTitle: "N",
+            dates: DigestDates(language: "en", timeZone: Self.paris), templates: templates)
+        let content = renderer.render([item("A & B")], recipientName: nil, recipientEmail: "a@b.org", unsubscribeURL: "u", date: Date())
+        #expect(content.text == "* A & B <https://amis.example.org/posts/rencontre/>\n")
+        #expect(throws: DigestTemplateError.self) { try DigestTemplates(htmlFile: URL(fileURLWithPath: "/nonexistent.mustache")) }
+        #expect(throws: DigestTemplateError.self) { try DigestTemplates(subject: "{{#open}}") }
+    }
+
+    @Test func newsletterSelection() {
+        let selection = NewsletterSelection(tags: ["élus & entreprises"], authors: [])
+        let post = Post(path: "a.md", title: "T", slug: "a", date: Date(), tags: ["Élus & Entreprises"], body: "")
+        let other = Post(path: "b.md", title: "T", slug: "b", date: Date(), tags: ["Fête"], body: "")
+        #expect(selection.includes(post, siteAuthor: "Bureau"))
+        #expect(!selection.includes(other, siteAuthor: "Bureau"))
+        let byAuthor = NewsletterSelection(tags: [], authors: ["Bureau"])
+        #expect(byAuthor.includes(other, siteAuthor: "Bureau"))
+    }
+}

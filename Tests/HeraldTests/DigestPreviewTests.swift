@@ -147,6 +147,36 @@ import TestSupport
         #expect(try server.commands().isEmpty)
     }
 
+    @Test func hostileTitlesNeverBecomeHeaders() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let site = try Self.site(
+            mail: """
+                { "from": "lettre@amis-saint-eloi.example.org", "transport": { "kind": "smtp", "url": "\(server.url)", "tls": "none" } }
+                """,
+            newsletterExtra: #""subject": "{{#posts}}{{title}} {{/posts}}""#)
+        defer { site.remove() }
+        let longTitle = String(repeating: "Très long titre «\u{A0}sans fin\u{A0}» ", count: 60)
+        try site.post("2026/zz-hostile.md", "---\ntitle: \"Titre\\r\\nBcc: evil@x.org\\r\\n\\r\\nCorps injecté \\0 fin\"\ndate: 2026-11-20\n---\nTexte.\n")
+        try site.post("2026/zz-long.md", "---\ntitle: \"\(longTitle)\"\ndate: 2026-11-19\n---\nTexte.\n")
+        let result = try site.herald("digest", "preview", "hebdo", "--config", site.config, "--to", "marie@example.org", "--send")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let received = try #require(try server.received().first)
+        #expect(received.rcptTo == ["marie@example.org"])
+        let headers = String(decoding: received.data, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        let names = headers.components(separatedBy: "\r\n").filter { !$0.hasPrefix(" ") && !$0.hasPrefix("\t") }.map { $0.prefix { $0 != ":" } }
+        #expect(!names.contains("Bcc"), "\(names)")
+        #expect(Set(names).count == names.count, "a header appears twice: \(names)")
+        #expect(headers.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 998 })
+        let commands = try server.commands().map { $0.uppercased() }
+        #expect(commands.filter { $0.hasPrefix("RCPT") }.count == 1)
+        let file = site.folder.url.appendingPathComponent("check.eml")
+        try Data(received.data).write(to: file)
+        let parsed = try Self.parse(file.path)
+        #expect((parsed["defects"] as? [Any])?.isEmpty == true)
+        #expect((parsed["subject"] as? String)?.contains("Titre Bcc: evil@x.org") == true)
+    }
+
     @Test func unknownNewsletterListsTheKnownOnes() throws {
         let site = try Self.site()
         defer { site.remove() }

@@ -1,4 +1,5 @@
 import Foundation
+import MarkdownRendering
 import Mustache
 
 /// Renders the subject, text and HTML of one digest for one recipient.
@@ -78,19 +79,11 @@ public struct DigestRenderer: Sendable {
         ]
     }
 
-    /// Subjects are one line: any run of white space or control characters becomes one space.
+    /// Subjects are one line: any run of white space or control characters becomes one space
+    /// (a no-break space is typography and stays).
     static func oneLine(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace && scalar != "\u{A0}" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                pendingSpace = !result.isEmpty
-            } else {
-                if pendingSpace { result.append(" ") }
-                pendingSpace = false
-                result.append(scalar)
-            }
+        PlainText.oneLine(text) { scalar in
+            (scalar.properties.isWhitespace && scalar != "\u{A0}") || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
         }
-        return String(result)
     }
 }

@@ -67,10 +67,19 @@ public struct MarkdownRenderer: Sendable {
     /// One line of text: runs of white space (but no-break spaces, which are typography)
     /// become one space.
     static func collapsingWhitespace(_ text: String) -> String {
+        PlainText.oneLine(text) { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+    }
+}
+
+/// Small transformations of plain text that leaves Herald (summaries, subjects).
+public enum PlainText {
+    /// `text` on one line: each run of scalars for which `isBreak` holds becomes one space, and
+    /// none is left at either end.
+    public static func oneLine(_ text: String, breakingAt isBreak: (Unicode.Scalar) -> Bool) -> String {
         var result = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+            if isBreak(scalar) {
                 pendingSpace = !result.isEmpty
             } else {
                 if pendingSpace { result.append(" ") }

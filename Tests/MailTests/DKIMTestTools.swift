@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Keys made by openssl, messages, and the dkimpy verifier, for the DKIM tests.
 enum DKIMTestTools {
@@ -7,7 +8,7 @@ enum DKIMTestTools {
     }
 
     /// Debian's Python, which has python3-dkim (a pyenv shim may not).
-    static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+    static let python = Repository.python
 
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts")
 
@@ -18,42 +19,15 @@ enum DKIMTestTools {
         return url
     }
 
-    /// Runs a program to completion; returns its exit status, stdout and stderr.
+    /// Runs a program to completion (through TestSupport's runner); returns its exit status,
+    /// stdout and stderr.
     static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-        process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        let standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = standardInput
-        try process.run()
-        // Drain stderr on another thread so that neither pipe can fill up and block the child.
-        let errorData = ErrorOutput()
-        let errorReader = Thread {
-            errorData.data = errors.fileHandleForReading.readDataToEndOfFile()
-            errorData.done.signal()
-        }
-        errorReader.start()
-        if let input { standardInput.fileHandleForWriting.write(input) }
-        try? standardInput.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorData.done.wait()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData.data, as: UTF8.self)
-        )
-    }
-
-    /// Written by the reader thread before `done` is signalled, read only after waiting on it.
-    private final class ErrorOutput: @unchecked Sendable {
-        let done = DispatchSemaphore(value: 0)
-        var data = Data()
+        let result = try ProcessResult.run(
+            executable.hasPrefix("/") ? executable : "/usr/bin/env",
+            executable.hasPrefix("/") ? arguments : [executable] + arguments, input: input)
+        return (result.status, result.stdout, result.stderr)
     }
 
     /// Runs openssl; throws with its stderr if it fails.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs one of the Python scripts in `Scripts/` with Debian's `/usr/bin/python3` on byte
 /// strings written to temporary files, and returns what it printed.
@@ -30,24 +31,10 @@ struct PythonScript {
             paths.append(file.path)
         }
 
-        let process = Process()
-        process.executableURL = Self.interpreter
-        process.arguments = [Self.scriptsFolder.appendingPathComponent(name).path] + paths
-        // Errors go to a file, so that only one pipe needs draining before the wait.
-        let errorFile = folder.appendingPathComponent("stderr.txt")
-        try Data().write(to: errorFile)
-        let errorHandle = try FileHandle(forWritingTo: errorFile)
-        defer { try? errorHandle.close() }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errorHandle
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let errorText = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(name) exited with \(process.terminationStatus): \(errorText)")
+        let result = try ProcessResult.run(Self.interpreter.path, [Self.scriptsFolder.appendingPathComponent(name).path] + paths)
+        guard result.status == 0 else {
+            throw Failure(description: "\(name) exited with \(result.status): \(result.stderr)")
         }
-        return printed
+        return Data(result.stdout.utf8)
     }
 }

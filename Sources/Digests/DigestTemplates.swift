@@ -7,7 +7,8 @@ import Mustache
 /// What templates can use: `site.title`, `site.url`, `newsletter.id`, `newsletter.title`,
 /// `date` (long form, in the site's language), `count`, `posts` (each with `title`, `url`,
 /// `date`, `author`, `tags`, `html`, `text`), `recipient.name`, `recipient.email`,
-/// `unsubscribeURL`, `lang`, and `labels` (`readMore`, `unsubscribe`, `intro`, `by`).
+/// `unsubscribeURL`, `lang`, and `labels` (`readMore`, `unsubscribe`, `intro`, `by`, and
+/// `colon`, which is ` :` with a no-break space in French and `:` in English).
 public struct DigestTemplates: Sendable {
     public var subject: MustacheTemplate
     public var html: MustacheTemplate

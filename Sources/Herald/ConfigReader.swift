@@ -28,7 +28,11 @@ struct ConfigReader {
 
     var isEmpty: Bool { values.isEmpty }
 
-    func has(_ key: String) -> Bool { values[key] != nil }
+    /// Whether `key` is present with a value other than `null` (which counts as missing).
+    func has(_ key: String) -> Bool {
+        if case .null? = values[key] { return false }
+        return values[key] != nil
+    }
 
     mutating func raw(_ key: String) -> JSONValue? {
         consumed.insert(key)

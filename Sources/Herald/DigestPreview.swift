@@ -46,7 +46,11 @@ public struct DigestPreview: Sendable {
                 throw .address(key: "--to", error)
             }
         }
-        let items = self.items(for: newsletter, now: now)
+        let snapshot = SiteBuilder(configuration: configuration).readPosts()
+        guard snapshot.isComplete else {
+            throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
+        }
+        let items = self.items(for: newsletter, from: snapshot, now: now)
         let templates: DigestTemplates
         do {
             templates = try DigestTemplates(
@@ -96,10 +100,10 @@ public struct DigestPreview: Sendable {
     }
 
     /// The newest published posts the newsletter selects, rendered for mail.
-    func items(for newsletter: NewsletterSettings, now: Date) -> [DigestItem] {
+    func items(for newsletter: NewsletterSettings, from snapshot: PostsSnapshot, now: Date) -> [DigestItem] {
         let site = configuration.site
         let selection = NewsletterSelection(tags: newsletter.tags, authors: newsletter.authors)
-        let posts = SiteBuilder(configuration: configuration).readPosts().published(at: now)
+        let posts = snapshot.published(at: now)
             .filter { selection.includes($0, siteAuthor: site.author.name) }
             .prefix(configuration.feeds.limit)
         let renderer = MarkdownRenderer()
@@ -124,6 +128,7 @@ public enum DigestPreviewError: Error, CustomStringConvertible {
     case tokens(SubscriberTokensError)
     case dkim(DKIMError)
     case compose(DigestComposeError)
+    case postsFolderUnreadable(String)
 
     public var description: String {
         switch self {
@@ -136,6 +141,7 @@ public enum DigestPreviewError: Error, CustomStringConvertible {
         case .tokens(let error): return error.description
         case .dkim(let error): return "mail.dkim: \(error)"
         case .compose(let error): return "cannot compose the message: \(error)"
+        case .postsFolderUnreadable(let problem): return "\(problem); no preview was made (check posts.directory)"
         }
     }
 }

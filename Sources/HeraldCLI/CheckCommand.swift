@@ -20,12 +20,14 @@ struct CheckCommand: ParsableCommand {
             Console.output(error.description)
             throw ExitCode.failure
         }
+        let mailProblems = MailSetupCheck(configuration: configuration).problems()
+        for problem in mailProblems { Console.output(problem.description) }
         let snapshot = SiteBuilder(configuration: configuration).readPosts()
         for diagnostic in snapshot.diagnostics { Console.output(diagnostic.description) }
-        let errors = snapshot.diagnostics.filter { $0.severity == .error }.count
+        let errors = mailProblems.count + snapshot.diagnostics.filter { $0.severity == .error }.count
         let warnings = snapshot.diagnostics.count - errors
         Console.output(
-            "\(options.path): \(errors == 0 ? "ok" : "errors found"); \(snapshot.posts.count) posts accepted, "
+            "\(options.path): \(errors == 0 ? "ok" : "errors found"); \(BuildSummary.count(snapshot.posts.count, "post")) accepted, "
                 + "\(BuildSummary.count(errors, "error")), \(BuildSummary.count(warnings, "warning"))")
         if errors > 0 { throw ExitCode.failure }
     }

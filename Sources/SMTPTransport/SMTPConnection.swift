@@ -79,7 +79,7 @@ final class SMTPConnection {
         _ = herald_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
         return SMTPOutcomeClassifier.classify(
             result: code.rawValue == CURLE_OK.rawValue ? nil : curlMessage(code), curlCode: Int(code.rawValue),
-            lastReplyCode: reply, lastReplyText: transfer.lastReplyText)
+            lastReplyCode: reply, lastReplyText: transfer.replyText(for: reply))
     }
 
     private func curlMessage(_ code: CURLcode) -> String {
@@ -125,12 +125,20 @@ final class SMTPConnection {
 private final class TransferState {
     private var bytes: [UInt8] = []
     private var offset = 0
-    private(set) var lastReplyText = ""
+    /// The last few reply lines: after a failure libcurl still sends QUIT, whose "221 Bye"
+    /// must not hide the reply that mattered.
+    private var replies: [String] = []
 
     func reset(_ message: [UInt8]) {
         bytes = message
         offset = 0
-        lastReplyText = ""
+        replies.removeAll(keepingCapacity: true)
+    }
+
+    /// The last reply line with `code` (what `CURLINFO_RESPONSE_CODE` reports), else the last one.
+    func replyText(for code: Int) -> String {
+        let prefix = String(code)
+        return replies.last { $0.hasPrefix(prefix) } ?? replies.last ?? ""
     }
 
     func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
@@ -146,7 +154,8 @@ private final class TransferState {
     func reply(_ data: UnsafeMutablePointer<CChar>, length: Int) {
         var bytes = UnsafeRawBufferPointer(start: data, count: length)[...]
         while let last = bytes.last, last == 0x0D || last == 0x0A { bytes = bytes.dropLast() }
-        lastReplyText = String(decoding: bytes, as: UTF8.self)
+        if replies.count == 16 { replies.removeFirst() }
+        replies.append(String(decoding: bytes, as: UTF8.self))
     }
 }
 

@@ -74,6 +74,28 @@ import TestSupport
         #expect(check.stdout.contains("config.json:5:5: error: feeds.limt: unknown key"), "\(check.stdout)")
     }
 
+    @Test func checkVerifiesTheMailSetup() throws {
+        let site = try SiteFixture(configuration: """
+            {
+              "site": { "title": "T", "url": "https://e.org/" },
+              "mail": {
+                "from": "not a mailbox",
+                "transport": { "kind": "maildir" },
+                "dkim": { "domain": "e.org", "selector": "s", "privateKeyFile": "missing.pem" }
+              },
+              "newsletters": [ { "id": "w", "title": "W", "subject": "{{#open}}" } ]
+            }
+            """)
+        defer { site.remove() }
+        let check = try site.herald("check", "--config", site.config)
+        #expect(check.status == 1)
+        let lines = check.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("config.json:4:5: error: mail.from: ") }, "\(lines)")
+        #expect(lines.contains { $0.contains("error: mail.dkim.privateKeyFile: ") }, "\(lines)")
+        #expect(lines.contains { $0.contains("error: newsletters[0].subject: ") }, "\(lines)")
+        #expect(lines.last?.contains("errors found; 0 posts accepted, 3 errors") == true, "\(lines)")
+    }
+
     @Test func missingPostsFolderPublishesNothing() throws {
         let site = try SiteFixture.sample()
         defer { site.remove() }

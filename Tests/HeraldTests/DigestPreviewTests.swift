@@ -117,6 +117,27 @@ import TestSupport
         #expect(received.first?.user == "herald")
     }
 
+    @Test func passwordComesFromSystemdCredentials() throws {
+        let server = try SMTPTestServer(.init(tls: .implicit, auth: .init(user: "herald", password: "from-credentials")))
+        defer { server.stop() }
+        let credentials = try TemporaryDirectory()
+        defer { credentials.remove() }
+        try credentials.write("from-credentials\n", to: "smtp-password")
+        let site = try Self.site(mail: """
+            { "from": "lettre@amis-saint-eloi.example.org",
+              "transport": { "kind": "smtp", "url": "\(server.url)", "tls": "implicit", "username": "herald",
+                             "caFile": "\(server.caCertificatePath ?? "")" } }
+            """)
+        defer { site.remove() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["CREDENTIALS_DIRECTORY"] = credentials.path
+        let result = try ProcessResult.run(
+            Repository.heraldBinary, ["digest", "preview", "hebdo", "--config", site.config, "--to", "marie@example.org", "--send"],
+            in: site.folder.url, environment: environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try server.received().first?.user == "herald")
+    }
+
     @Test func refusedRecipientFailsTheCommandWithTheServerReply() throws {
         let server = try SMTPTestServer(.init(rcptReply: 550))
         defer { server.stop() }

@@ -66,6 +66,9 @@ let package = Package(
             name: "HeraldCLI",
             dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts"],
+            path: "Benchmarks/MailBench", swiftSettings: swiftSettings),
         .target(name: "TestSupport", swiftSettings: swiftSettings),
 
         .testTarget(name: "PostsTests", dependencies: ["Posts", "TestSupport"], swiftSettings: swiftSettings),

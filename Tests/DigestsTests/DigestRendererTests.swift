@@ -78,3 +78,42 @@ import Testing
         #expect(byAuthor.includes(other, siteAuthor: "Bureau"))
     }
 }
+
+@Suite struct PreparedDigestTests {
+    static let paris = TimeZone(identifier: "Europe/Paris")!
+    /// A name shaped like the renderer's internal placeholders (noncharacters cannot be
+    /// written as literals).
+    static let placeholderLookalike = String(Unicode.Scalar(0xFDD0)!) + "&n" + String(Unicode.Scalar(0xFDD1)!)
+
+    func renderer(subject: String? = nil, textFile: URL? = nil) throws -> DigestRenderer {
+        DigestRenderer(
+            siteTitle: "Les Amis de Saint-Éloi", siteURL: "https://amis.example.org/", newsletterID: "hebdo",
+            newsletterTitle: "La lettre", dates: DigestDates(language: "fr", timeZone: Self.paris),
+            templates: try DigestTemplates(subject: subject, textFile: textFile))
+    }
+
+    let items = (1...3).map { index in
+        DigestItem(
+            title: "Billet «\u{A0}\(index)\u{A0}» & co", url: "https://amis.example.org/posts/\(index)/", date: Date(timeIntervalSince1970: 1_790_000_000),
+            authorName: "Chloé", tags: [], html: "<p>Texte \(index) &amp; suite</p>", text: "Texte \(index) & suite")
+    }
+
+    @Test(arguments: [
+        ("Marie", "marie@example.org"), ("Zoé \"Z\" <d'Œuf> & Cie", "o'brien+x@example.org"), ("", "a@b.org"),
+        ("{{recipient.name}}", "x@y.org"), (PreparedDigestTests.placeholderLookalike, "z@y.org"),
+    ] as [(String, String)])
+    func preparedRenderingEqualsFullRendering(name: String, email: String) throws {
+        for subject in [nil, "{{recipient.name}} — {{newsletter.title}}", "{{#recipient.name}}Pour {{.}}{{/recipient.name}}{{^recipient.name}}Pour vous{{/recipient.name}}"] {
+            let renderer = try self.renderer(subject: subject)
+            let date = Date(timeIntervalSince1970: 1_795_000_000)
+            let prepared = renderer.prepare(items, date: date)
+            #expect(prepared.isPrepared)
+            for recipientName in [name, nil] as [String?] {
+                let url = "https://amis.example.org/unsubscribe/\(email.count)?a=1&b=2"
+                let fast = prepared.render(recipientName: recipientName, recipientEmail: email, unsubscribeURL: url)
+                let full = renderer.render(items, recipientName: recipientName, recipientEmail: email, unsubscribeURL: url, date: date)
+                #expect(fast == full, "subject template \(subject ?? "default"), name \(recipientName ?? "nil")")
+            }
+        }
+    }
+}

@@ -27,6 +27,7 @@
 
 import Digests
 import Foundation
+import Synchronization
 import Mail
 import SMTPTransport
 
@@ -299,55 +300,30 @@ do {
     fail("cannot set up the SMTP transport: \(error)")
 }
 
-/// What one message became.
-struct Result: Sendable {
-    var bytes: Int
-    var outcome: DeliveryOutcome
-}
-
-// Enough composed-but-unsent messages that no connection waits for its next message, few enough
-// that memory stays flat: each connection has about four queued behind the one it is sending.
-let window = options.window > 0 ? options.window : max(16, options.concurrency * 4 + 8)
+let window = options.concurrency
 let count = options.count
 let clock = ContinuousClock()
 let start = clock.now
-let (sent, failed, totalBytes, firstFailures): (Int, Int, Int, [String]) = await withTaskGroup(of: Result.self) { group in
-    let transport = transport
-    let producer = producer
-    // Once per digest, inside the timed section: the Mustache rendering of everything that is
-    // the same for every recipient.
-    let digest = producer.renderer.prepare(producer.items, date: producer.date)
-    var nextIndex = 0
-    func startNext() {
-        let index = nextIndex
-        nextIndex += 1
-        group.addTask {
-            let message: OutgoingMessage
-            do {
-                message = try producer.message(index, of: digest)
-            } catch {
-                return Result(bytes: 0, outcome: .permanent(code: 0, text: "message \(index) could not be composed: \(error)"))
-            }
-            return Result(bytes: message.bytes.count, outcome: await transport.send(message))
-        }
+// Once per digest, inside the timed section: the Mustache rendering of everything that is the
+// same for every recipient. Then each transport thread composes (and signs) the message of the
+// next recipient itself and sends it: composing one overlaps with the others' network waits.
+let digest = producer.renderer.prepare(producer.items, date: producer.date)
+let composeFailures = Mutex<[String]>([])
+let byteCount = Mutex(0)
+let outcomes = transport.deliver(count: count) { index in
+    do {
+        let message = try producer.message(index, of: digest)
+        byteCount.withLock { $0 += message.bytes.count }
+        return message
+    } catch {
+        composeFailures.withLock { $0.append("message \(index) could not be composed: \(error)") }
+        return nil
     }
-    while nextIndex < min(window, count) { startNext() }
-    var sent = 0
-    var failed = 0
-    var bytes = 0
-    var failures: [String] = []
-    while let result = await group.next() {
-        bytes += result.bytes
-        if result.outcome.isSent {
-            sent += 1
-        } else {
-            failed += 1
-            if failures.count < 5 { failures.append(result.outcome.description) }
-        }
-        if nextIndex < count { startNext() }
-    }
-    return (sent, failed, bytes, failures)
 }
+let sent = outcomes.filter { $0?.isSent == true }.count
+let failed = count - sent
+let totalBytes = byteCount.withLock { $0 }
+let firstFailures = Array((composeFailures.withLock { $0 } + outcomes.compactMap { $0 }.filter { !$0.isSent }.map(\.description)).prefix(5))
 let elapsed = clock.now - start
 transport.shutdown()
 

@@ -31,6 +31,7 @@ public struct FeedSite: Sendable {
         self.title = title
         self.description = description
         self.url = base
+        self.urlHost = URL(string: base)?.host ?? "localhost"
         self.language = language
         self.timeZone = timeZone
         self.author = author
@@ -40,10 +41,10 @@ public struct FeedSite: Sendable {
         self.authorPermalink = authorPermalink
     }
 
-    /// The host part of `url`, for `tag:` ids.
-    public var host: String {
-        URL(string: url)?.host ?? "localhost"
-    }
+    /// The host part of `url`, for `tag:` ids (parsed once: ids are made for every post).
+    public var host: String { urlHost }
+
+    private var urlHost: String
 
     /// The absolute URL of `post`, from the permalink pattern.
     public func url(of post: Post) -> String {

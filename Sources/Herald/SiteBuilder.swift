@@ -64,19 +64,23 @@ public struct SiteBuilder: Sendable {
     /// made from the slug: readers would merge them. The first by path keeps it.
     private func rejectDuplicateEntryIDs(_ snapshot: inout PostsSnapshot, displayPrefix: String) {
         let site = configuration.site
-        var owners: [String: String] = [:]
+        var holders: [String: [Int]] = [:]
+        holders.reserveCapacity(snapshot.posts.count)
+        for (index, post) in snapshot.posts.enumerated() {
+            holders[site.entryID(of: post), default: []].append(index)
+        }
         var rejected = Set<String>()
         var diagnostics: [Diagnostic] = []
-        let byPath = snapshot.posts.sorted { $0.path < $1.path }
-        for post in byPath.filter({ !$0.isDraft }) + byPath.filter(\.isDraft) {
-            let id = site.entryID(of: post)
-            if let owner = owners[id] {
+        for (id, indices) in holders where indices.count > 1 {
+            // Published posts before drafts, then by path: the same post keeps the id every time.
+            let claimants = indices.map { snapshot.posts[$0] }.sorted {
+                $0.isDraft != $1.isDraft ? !$0.isDraft : $0.path < $1.path
+            }
+            for post in claimants.dropFirst() {
                 rejected.insert(post.path)
                 diagnostics.append(Diagnostic(
                     file: displayPrefix + post.path, line: 1, column: 1, severity: .error,
-                    message: "entry id '\(id)' is also the id of \(displayPrefix + owner); change 'id:' or 'slug:'"))
-            } else {
-                owners[id] = post.path
+                    message: "entry id '\(id)' is also the id of \(displayPrefix + claimants[0].path); change 'id:' or 'slug:'"))
             }
         }
         guard !rejected.isEmpty else { return }

@@ -27,8 +27,12 @@ public final class SMTPTransport: MailTransport {
             let box = ConnectionBox(connection)
             let thread = Thread {
                 while let job = queue.next() {
+                    guard let message = job.message() else {
+                        job.complete(nil)
+                        continue
+                    }
                     limiter?.wait()
-                    job.complete(box.connection.send(job.message))
+                    job.complete(box.connection.send(message))
                 }
             }
             thread.name = "herald-smtp-\(index)"
@@ -42,22 +46,30 @@ public final class SMTPTransport: MailTransport {
 
     public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
         await withCheckedContinuation { continuation in
-            queue.add(Job(message: message) { continuation.resume(returning: $0) })
+            queue.add(Job(message: { message }) { continuation.resume(returning: $0!) })
         }
     }
 
     public func sendAll(_ messages: [OutgoingMessage]) -> [DeliveryOutcome] {
-        let results = Mutex([DeliveryOutcome?](repeating: nil, count: messages.count))
+        deliver(count: messages.count) { messages[$0] }.map { $0! }
+    }
+
+    /// Delivers `count` messages that each worker thread makes itself, just before sending:
+    /// composing one message overlaps with the network waits of the others, and no thread
+    /// hands a message to another. `make` returns `nil` to skip an index (its outcome is
+    /// `nil`). Outcomes are in index order. Blocks the calling thread.
+    public func deliver(count: Int, making make: @escaping @Sendable (Int) -> OutgoingMessage?) -> [DeliveryOutcome?] {
+        let results = Mutex([DeliveryOutcome?](repeating: nil, count: count))
         let group = DispatchGroup()
-        for (index, message) in messages.enumerated() {
+        for index in 0..<count {
             group.enter()
-            queue.add(Job(message: message) { outcome in
+            queue.add(Job(message: { make(index) }) { outcome in
                 results.withLock { $0[index] = outcome }
                 group.leave()
             })
         }
         group.wait()
-        return results.withLock { $0.map { $0! } }
+        return results.withLock { $0 }
     }
 
     /// Stops taking messages once those already queued are done; connections close as their
@@ -65,10 +77,10 @@ public final class SMTPTransport: MailTransport {
     public func shutdown() { queue.close() }
 }
 
-/// One message to send and what to do with its outcome.
+/// One message to send (made on the worker thread) and what to do with its outcome.
 private struct Job: Sendable {
-    let message: OutgoingMessage
-    let complete: @Sendable (DeliveryOutcome) -> Void
+    let message: @Sendable () -> OutgoingMessage?
+    let complete: @Sendable (DeliveryOutcome?) -> Void
 }
 
 /// Hands a connection to the one thread that will use it.

@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "DigestsTests", dependencies: ["Digests", "Posts", "Mail", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HeraldTests", dependencies: ["Herald", "HeraldCLI", "TestSupport"],
+            name: "HeraldTests", dependencies: ["Herald", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -209,7 +209,8 @@ def log(msg: str) -> None:
 # --- setup -------------------------------------------------------------------
 
 def build_herald() -> str:
-    cmd = ["swift", "build", "-c", "release", "--product", "herald"]
+    # The release binary as it ships: Swift runtime and Foundation linked in (see README).
+    cmd = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "herald"]
     log(f"$ (cd {REPO} && {' '.join(cmd)})")
     try:
         proc = subprocess.run(cmd, cwd=REPO, stdout=sys.stderr, stderr=sys.stderr)

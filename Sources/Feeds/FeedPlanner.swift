@@ -35,9 +35,17 @@ struct FeedPlanner {
     private func grouped(_ posts: [Post], keys: (Post) -> [String]) -> [(String, String, [Post])] {
         var names: [String: String] = [:]
         var members: [String: [Post]] = [:]
+        // A site has a few dozen distinct tags and authors over thousands of posts.
+        var slugs: [String: String] = [:]
         for post in posts {
             for key in keys(post) {
-                let slug = Slug.make(key)
+                let slug: String
+                if let known = slugs[key] {
+                    slug = known
+                } else {
+                    slug = Slug.make(key)
+                    slugs[key] = slug
+                }
                 guard !slug.isEmpty else { continue }
                 if names[slug] == nil { names[slug] = key }
                 if members[slug, default: []].count < options.limit { members[slug, default: []].append(post) }

@@ -64,6 +64,11 @@ public struct SiteBuilder: Sendable {
     /// made from the slug: readers would merge them. The first by path keeps it.
     private func rejectDuplicateEntryIDs(_ snapshot: inout PostsSnapshot, displayPrefix: String) {
         let site = configuration.site
+        // Generated ids differ whenever slugs do, and slugs are unique already; explicit ids
+        // are unique among themselves. So only an explicit id shaped like one of this site's
+        // generated ids can collide: without one, there is nothing to check.
+        let generatedPrefix = "tag:\(site.host),"
+        guard snapshot.posts.contains(where: { $0.explicitID?.hasPrefix(generatedPrefix) == true }) else { return }
         var holders: [String: [Int]] = [:]
         holders.reserveCapacity(snapshot.posts.count)
         for (index, post) in snapshot.posts.enumerated() {

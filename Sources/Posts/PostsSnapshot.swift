@@ -56,18 +56,19 @@ public struct PostsSnapshot: Sendable {
         // Published posts claim their slug and id before drafts do: a draft never pushes a
         // published post out of the feeds.
         for post in posts.filter({ !$0.isDraft }) + posts.filter(\.isDraft) {
-            if let other = bySlug[post.slug] {
+            if let other = bySlug.updateValue(post.path, forKey: post.slug) {
+                bySlug[post.slug] = other  // the first one keeps it
                 diagnostics.append(.error(
                     displayPrefix + post.path,
                     "duplicate slug '\(post.slug)' (also used by \(displayPrefix + other)); set a different 'slug:'"))
                 continue
             }
             if let id = post.explicitID, let other = byID[id] {
+                bySlug.removeValue(forKey: post.slug)  // a rejected post claims nothing
                 diagnostics.append(.error(
                     displayPrefix + post.path, "duplicate id '\(id)' (also used by \(displayPrefix + other))"))
                 continue
             }
-            bySlug[post.slug] = post.path
             if let id = post.explicitID { byID[id] = post.path }
             kept.append(post)
         }

@@ -96,6 +96,17 @@ import TestSupport
         #expect(lines.last?.contains("errors found; 0 posts accepted, 3 errors") == true, "\(lines)")
     }
 
+    @Test func anExplicitIDEqualToAGeneratedOneIsRejected() throws {
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.post("a.md", "---\ntitle: A\ndate: 2026-01-01\n---\n")
+        try site.post("b.md", "---\ntitle: B\ndate: 2026-01-02\nid: \"tag:amis.example.org,2026-01-01:a\"\n---\n")
+        let result = try site.build()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("posts/b.md:1:1: error: entry id 'tag:amis.example.org,2026-01-01:a' is also the id of posts/a.md"), "\(result.stderr)")
+        #expect(result.stdout.contains("1 post published"))
+    }
+
     @Test func missingPostsFolderPublishesNothing() throws {
         let site = try SiteFixture.sample()
         defer { site.remove() }

@@ -33,18 +33,20 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "Parallel", swiftSettings: swiftSettings),
+        .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(
             name: "Posts",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CivilCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "MarkdownRendering", dependencies: ["CCmark"], swiftSettings: swiftSettings),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         .target(
-            name: "Feeds", dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Parallel"],
+            name: "Feeds", dependencies: ["Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Parallel"],
             swiftSettings: swiftSettings),
         .target(
             name: "Mail",
             dependencies: [
+                "CivilCalendar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "Digests",
             dependencies: [
-                "Posts", "MarkdownRendering", "Mail", "SMTPTransport",
+                "Posts", "CivilCalendar", "MarkdownRendering", "Mail", "SMTPTransport",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -67,22 +69,22 @@ let package = Package(
             dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts"],
+            name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts", "MarkdownRendering"],
             path: "Benchmarks/MailBench", swiftSettings: swiftSettings),
         .target(name: "TestSupport", swiftSettings: swiftSettings),
 
-        .testTarget(name: "PostsTests", dependencies: ["Posts", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostsTests", dependencies: ["Posts", "CivilCalendar", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MarkdownRenderingTests", dependencies: ["MarkdownRendering"], swiftSettings: swiftSettings),
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FeedsTests", dependencies: ["Feeds", "Posts", "TestSupport"], swiftSettings: swiftSettings),
+            name: "FeedsTests", dependencies: ["Feeds", "Posts", "CivilCalendar", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Scripts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SMTPTransportTests", dependencies: ["SMTPTransport", "Mail", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "DigestsTests", dependencies: ["Digests", "Posts", "Mail", "TestSupport"], swiftSettings: swiftSettings),
+            name: "DigestsTests", dependencies: ["Digests", "Posts", "CivilCalendar", "Mail", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldTests", dependencies: ["Herald", "TestSupport"],
             swiftSettings: swiftSettings),

@@ -29,6 +29,7 @@ import Digests
 import Foundation
 import Synchronization
 import Mail
+import MarkdownRendering
 import SMTPTransport
 
 // MARK: - Arguments
@@ -152,7 +153,7 @@ enum Corpus {
             var paragraphs: [String] = []
             var current: [String] = []
             for _ in 0..<count {
-                current.append(escapeHTML(sentences[cursor % sentences.count]))
+                current.append(HTMLEscaping.text(sentences[cursor % sentences.count]))
                 cursor += 1
                 if current.count == 3 {
                     paragraphs.append(current.joined(separator: " "))
@@ -178,19 +179,6 @@ enum Corpus {
         }
     }
 
-    static func escapeHTML(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }
 
 // MARK: - Message production

@@ -157,25 +157,3 @@ public struct FeedWriteError: Error, CustomStringConvertible {
 
     public var description: String { "cannot write the \(format.rawValue) feed: \(reason)" }
 }
-
-/// Minimal HTML escaping for text Herald itself puts into HTML.
-enum HTMLEscaping {
-    static func text(_ value: String) -> String {
-        guard value.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return value }
-        var result = ""
-        result.reserveCapacity(value.utf8.count + 16)
-        for character in value {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
-    static func attribute(_ value: String) -> String {
-        text(value).replacingOccurrences(of: "\"", with: "&quot;")
-    }
-}

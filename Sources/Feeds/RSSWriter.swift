@@ -1,3 +1,4 @@
+import MarkdownRendering
 import XMLWriting
 
 /// RSS 2.0 through libxml2's writer.

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// Parses the dates authors write in front matter.

@@ -70,6 +70,12 @@ public struct CivilTime: Sendable, Hashable {
         return copy
     }
 
+    /// Day of the week, 0 for Sunday to 6 for Saturday.
+    public var weekday: Int {
+        let days = CivilTime.days(fromCivilYear: year, month: month, day: day)
+        return ((days % 7) + 7 + 4) % 7  // 1970-01-01 was a Thursday
+    }
+
     static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
     static func daysInMonth(year: Int, month: Int) -> Int {

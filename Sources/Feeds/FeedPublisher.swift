@@ -86,16 +86,38 @@ public struct FeedPublisher: Sendable {
     }
 
     /// Removes Herald's own feed files (by name, in the layout's folders) that are not in `keep`.
+    /// Temporary files (`.atom.xml.XXXXXX`) that a crash left behind. Only those older than
+    /// ten minutes: a younger one may belong to another Herald process writing right now.
+    private func removeLeftoverTemporaryFiles(in folders: [String], root: String) {
+        let prefixes = FeedFormat.allCases.map { ".\($0.fileName)." }
+        let cutoff = Date().addingTimeInterval(-600)
+        for folder in folders {
+            let path = folder.isEmpty ? root : root + "/" + folder
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
+            for entry in entries where prefixes.contains(where: { entry.hasPrefix($0) && entry.count == $0.count + 6 }) {
+                let file = path + "/" + entry
+                if let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+                    modified < cutoff
+                {
+                    unlink(file)
+                }
+            }
+        }
+    }
+
     private func removeStale(keeping keep: Set<String>, root: String) -> [String] {
         let names = FeedFormat.allCases.map(\.fileName)
         var candidates = names
+        var folders = [""]
         for group in ["tags", "authors"] {
             let groupPath = root + "/" + group
-            guard let folders = try? FileManager.default.contentsOfDirectory(atPath: groupPath) else { continue }
-            for folder in folders.sorted() where !folder.hasPrefix(".") {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: groupPath) else { continue }
+            for folder in entries.sorted() where !folder.hasPrefix(".") {
                 candidates += names.map { "\(group)/\(folder)/\($0)" }
+                folders.append("\(group)/\(folder)")
             }
         }
+        removeLeftoverTemporaryFiles(in: folders, root: root)
         var removed: [String] = []
         for candidate in candidates where !keep.contains(candidate) {
             let path = root + "/" + candidate

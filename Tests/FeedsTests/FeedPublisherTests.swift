@@ -45,6 +45,20 @@ import TestSupport
         #expect(!fm.fileExists(atPath: folder.url.appendingPathComponent("tags/gone").path))
     }
 
+    @Test func oldLeftoverTemporaryFilesAreCleanedUp() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let old = try folder.write("half a feed", to: "tags/x/.atom.xml.Ab12Cd")
+        let fresh = try folder.write("being written", to: "tags/x/.rss.xml.Zz99Yy")
+        let mine = try folder.write("not Herald's", to: "tags/x/.notes.Ab12Cd")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: old.path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: mine.path)
+        _ = try FeedPublisher(directory: folder.url).publish([FeedFile(path: "tags/x/atom.xml", bytes: [1])])
+        #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+        #expect(FileManager.default.fileExists(atPath: mine.path))
+    }
+
     @Test func noTemporaryFilesAreLeftAndModeIsReadable() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

@@ -73,6 +73,8 @@ public struct FeedPublisher: Sendable {
                 report.unchanged.append(path)
             }
         }
+        report.written.sort()
+        report.unchanged.sort()
         report.removed = removeStale(keeping: Set(paths), root: root)
         return report
     }

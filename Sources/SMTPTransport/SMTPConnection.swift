@@ -1,34 +1,48 @@
 import CCurl
 import Mail
 
-/// One SMTP session through a libcurl easy handle, reused for message after message (libcurl
-/// keeps the connection open between transfers).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One SMTP session, reused for message after message. libcurl only opens it
+/// (`CURLOPT_CONNECT_ONLY`: connection, greeting, EHLO, STARTTLS, AUTH); the transactions
+/// (MAIL FROM, RCPT TO, DATA, the dot-stuffed body) are spoken here over `curl_easy_send` /
+/// `curl_easy_recv`, pipelined (RFC 2920) when the server offers PIPELINING: two round trips
+/// per message instead of four, and the body with its final "." in one write.
 ///
 /// Blocking and confined to one thread: `SMTPTransport` gives each of its worker threads a
 /// connection of its own. C types stay inside this file.
 final class SMTPConnection {
     private let handle: UnsafeMutableRawPointer
-    /// After any failure the session's state is unknown (a late reply could answer the next
-    /// command and put the conversation out of step): the next message opens a new connection.
-    private var needsFreshConnection = false
-    private let transfer = TransferState()
+    private let transactionTimeoutMs: Int
+    /// Each wait for a reply (at most the transaction's own limit).
+    private let replyTimeoutMs: Int
+    /// The session is open and in a clean state (between transactions).
+    private var connected = false
+    private var socket: curl_socket_t = -1
+    /// The server's last EHLO (after STARTTLS, when any) offered PIPELINING.
+    private var pipelining = false
+    private let connectReplies = ConnectReplies()
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private var input = ReplyReader()
 
     init(settings: SMTPSettings) throws(SMTPConfigurationError) {
         guard let handle = curl_easy_init() else { throw .curl("curl_easy_init failed") }
         self.handle = handle
+        transactionTimeoutMs = max(1, settings.transactionTimeout.milliseconds)
+        replyTimeoutMs = min(transactionTimeoutMs, 30_000)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         // The path of an SMTP URL is the name libcurl announces in EHLO.
         let base = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
         try set(CURLOPT_URL, base + "/" + settings.heloName)
-        try set(CURLOPT_UPLOAD, 1)
+        try set(CURLOPT_CONNECT_ONLY, 1)
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout.milliseconds)
         try set(CURLOPT_TIMEOUT_MS, settings.transactionTimeout.milliseconds)
-        // Each wait for a reply, QUIT on cleanup included (libcurl's default is 120 s).
         try set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, min(settings.transactionTimeout.milliseconds / 1000, 30)))
-        // One cached connection: when a failed session is replaced (see `send`), the old one is
-        // closed rather than kept for a later transfer.
         try set(CURLOPT_MAXCONNECTS, 1)
         switch settings.tls {
         case .starttls, .implicit:
@@ -41,9 +55,9 @@ final class SMTPConnection {
         if let username = settings.username { try set(CURLOPT_USERNAME, username) }
         if let password = settings.password { try set(CURLOPT_PASSWORD, password) }
         try check(herald_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
-        let state = Unmanaged.passUnretained(transfer).toOpaque()
-        try check(herald_curl_easy_setopt_read_function(handle, SMTPConnection.readCallback), "CURLOPT_READFUNCTION")
-        try check(herald_curl_easy_setopt_pointer(handle, CURLOPT_READDATA, state), "CURLOPT_READDATA")
+        // The replies libcurl reads while connecting (greeting, EHLO, STARTTLS, AUTH) reach the
+        // header callback: that is where PIPELINING is seen.
+        let state = Unmanaged.passUnretained(connectReplies).toOpaque()
         try check(
             herald_curl_easy_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, SMTPConnection.replyCallback),
             "CURLOPT_HEADERFUNCTION")
@@ -51,35 +65,211 @@ final class SMTPConnection {
     }
 
     deinit {
+        if connected {
+            // Polite end of session; libcurl does not send QUIT for a connect-only connection.
+            let deadline = Deadline(ms: 1000)
+            if write(Array("QUIT\r\n".utf8), deadline: deadline) == nil { _ = readReply(deadline: deadline) }
+        }
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
     /// Runs one SMTP transaction (MAIL FROM, RCPT TO, DATA) and classifies how it ended.
     func send(_ message: OutgoingMessage) -> DeliveryOutcome {
-        transfer.reset(message.bytes)
+        var mayRetry = connected
+        while true {
+            if !connected, let failure = connect() { return failure }
+            switch transact(message) {
+            case .done(let outcome):
+                return outcome
+            case .lostBeforeAnyReply(let outcome):
+                // A reused session the server had already closed (idle timeout): nothing was
+                // accepted, so one retry on a new connection is safe.
+                guard mayRetry else { return outcome }
+                mayRetry = false
+            }
+        }
+    }
+
+    // MARK: - Session
+
+    /// Opens a session through libcurl; `nil` when it is ready for MAIL FROM.
+    private func connect() -> DeliveryOutcome? {
         errorBuffer[0] = 0
-        var recipients: UnsafeMutablePointer<curl_slist>?
-        for recipient in message.recipients {
-            recipients = curl_slist_append(recipients, "<\(recipient)>")
+        connectReplies.reset()
+        input = ReplyReader()
+        _ = herald_curl_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)
+        let code = curl_easy_perform(handle)
+        if code.rawValue != CURLE_OK.rawValue {
+            var reply = 0
+            _ = herald_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
+            return SMTPOutcomeClassifier.classify(
+                result: curlMessage(code), curlCode: Int(code.rawValue),
+                lastReplyCode: reply, lastReplyText: connectReplies.replyText(for: reply))
         }
-        defer { curl_slist_free_all(recipients) }
-        let code: CURLcode
-        do {
-            try set(CURLOPT_MAIL_FROM, "<\(message.sender)>")
-            try check(herald_curl_easy_setopt_pointer(handle, CURLOPT_MAIL_RCPT, recipients), "CURLOPT_MAIL_RCPT")
-            try check(herald_curl_easy_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.bytes.count)), "CURLOPT_INFILESIZE_LARGE")
-            try set(CURLOPT_FRESH_CONNECT, needsFreshConnection ? 1 : 0)
-            code = curl_easy_perform(handle)
-            needsFreshConnection = code.rawValue != CURLE_OK.rawValue
-        } catch {
-            return .temporary(code: nil, text: error.description)
+        var fd: curl_socket_t = -1
+        guard herald_curl_easy_getinfo_socket(handle, &fd).rawValue == CURLE_OK.rawValue, fd >= 0 else {
+            return .temporary(code: nil, text: "libcurl gave no socket for the SMTP connection")
         }
-        var reply = 0
-        _ = herald_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
-        return SMTPOutcomeClassifier.classify(
-            result: code.rawValue == CURLE_OK.rawValue ? nil : curlMessage(code), curlCode: Int(code.rawValue),
-            lastReplyCode: reply, lastReplyText: transfer.replyText(for: reply))
+        socket = fd
+        pipelining = connectReplies.pipelining
+        connected = true
+        return nil
+    }
+
+    /// Ends a session whose state is unknown: the next message opens a new one. The socket is
+    /// shut down first, so that libcurl, closing it later, cannot talk to the server.
+    private func drop() {
+        if connected && socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
+        connected = false
+        socket = -1
+    }
+
+    private enum Result {
+        case done(DeliveryOutcome)
+        case lostBeforeAnyReply(DeliveryOutcome)
+    }
+
+    private func transact(_ message: OutgoingMessage) -> Result {
+        let deadline = Deadline(ms: transactionTimeoutMs)
+        var commands: [[UInt8]] = [Array("MAIL FROM:<\(message.sender)>\r\n".utf8)]
+        for recipient in message.recipients { commands.append(Array("RCPT TO:<\(recipient)>\r\n".utf8)) }
+        commands.append(Array("DATA\r\n".utf8))
+        var lastCode = 0
+        var lastText = ""
+        var gotReply = false
+
+        /// The connection failed before the body was sent (temporary) or after (uncertain,
+        /// through the classifier's 354 rule).
+        func lost(_ error: String) -> Result {
+            drop()
+            let outcome = SMTPOutcomeClassifier.classify(
+                result: error, curlCode: 0, lastReplyCode: lastCode, lastReplyText: lastText)
+            return gotReply ? .done(outcome) : .lostBeforeAnyReply(outcome)
+        }
+        func refused(_ reply: Reply) -> Result {
+            drop()
+            return .done(SMTPOutcomeClassifier.classify(
+                result: reply.line, curlCode: 0, lastReplyCode: reply.code, lastReplyText: reply.line))
+        }
+
+        if pipelining {
+            // MAIL, every RCPT and DATA in one write; then their replies, in order.
+            if let error = write(commands.flatMap { $0 }, deadline: deadline) { return lost(error) }
+        }
+        for (index, command) in commands.enumerated() {
+            if !pipelining, let error = write(command, deadline: deadline) { return lost(error) }
+            let reply: Reply
+            switch readReply(deadline: deadline) {
+            case .failure(let error): return lost(error.message)
+            case .success(let r): reply = r
+            }
+            gotReply = true
+            lastCode = reply.code
+            lastText = reply.line
+            let isData = index == commands.count - 1
+            if isData ? reply.code != 354 : !(200..<300).contains(reply.code) {
+                // A failed MAIL or RCPT: the replies still due are dropped with the session.
+                return refused(reply)
+            }
+        }
+        if let error = write(Self.dataBlock(message.bytes), deadline: deadline) { return lost(error) }
+        switch readReply(deadline: deadline) {
+        case .failure(let error):
+            return lost(error.message)
+        case .success(let reply):
+            if (200..<300).contains(reply.code) {
+                return .done(SMTPOutcomeClassifier.classify(
+                    result: nil, curlCode: 0, lastReplyCode: reply.code, lastReplyText: reply.line))
+            }
+            return refused(reply)
+        }
+    }
+
+    /// The message dot-stuffed (a "." that starts a line, after CRLF, is doubled, as libcurl
+    /// does), a CRLF added when it does not end with one, and the final ".\r\n".
+    static func dataBlock(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let count = buffer.count
+            var start = 0  // first byte not yet copied
+            var searchFrom = 0
+            while searchFrom < count,
+                  let found = memchr(base + searchFrom, 0x2E, count - searchFrom) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if index == 0 || (index >= 2 && base[index - 2] == 0x0D && base[index - 1] == 0x0A) {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
+                    out.append(0x2E)
+                    start = index
+                }
+                searchFrom = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
+        }
+        let endsWithCRLF = bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D && bytes[bytes.count - 1] == 0x0A
+        if !endsWithCRLF && !bytes.isEmpty { out.append(contentsOf: [0x0D, 0x0A]) }
+        out.append(contentsOf: [0x2E, 0x0D, 0x0A])
+        return out
+    }
+
+    // MARK: - I/O over libcurl's connection
+
+    /// Writes all of `bytes`; an error message on failure.
+    private func write(_ bytes: [UInt8], deadline: Deadline) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            var sent = 0
+            let code = bytes.withUnsafeBytes { raw in
+                curl_easy_send(handle, raw.baseAddress! + offset, raw.count - offset, &sent)
+            }
+            if code.rawValue == CURLE_OK.rawValue {
+                offset += sent
+            } else if code.rawValue == CURLE_AGAIN.rawValue {
+                if let error = wait(for: Int16(POLLOUT), deadline: deadline) { return error }
+            } else {
+                return "sending to the SMTP server failed: \(String(cString: curl_easy_strerror(code)))"
+            }
+        }
+        return nil
+    }
+
+    /// The next complete reply (multi-line replies joined; its last line kept as the text).
+    private func readReply(deadline: Deadline) -> Swift.Result<Reply, ReplyError> {
+        while true {
+            if let reply = input.nextReply() { return .success(reply) }
+            let count = input.withFreeSpace(4096) { buffer, capacity -> Int in
+                var received = 0
+                let code = curl_easy_recv(handle, buffer, capacity, &received)
+                if code.rawValue == CURLE_OK.rawValue { return received == 0 ? -2 : received }
+                if code.rawValue == CURLE_AGAIN.rawValue { return -1 }
+                return -3 - Int(code.rawValue)
+            }
+            switch count {
+            case -1:
+                if let error = wait(for: Int16(POLLIN), deadline: deadline) { return .failure(ReplyError(error)) }
+            case -2:
+                return .failure(ReplyError("the SMTP server closed the connection"))
+            case ..<(-2):
+                let code = CURLcode(rawValue: UInt32(-3 - count))
+                return .failure(ReplyError("reading from the SMTP server failed: \(String(cString: curl_easy_strerror(code)))"))
+            default:
+                break
+            }
+        }
+    }
+
+    private func wait(for events: Int16, deadline: Deadline) -> String? {
+        let remaining = min(deadline.remainingMs, replyTimeoutMs)
+        guard remaining > 0 else { return "timed out waiting for the SMTP server" }
+        var descriptor = pollfd(fd: socket, events: events, revents: 0)
+        while true {
+            let ready = poll(&descriptor, 1, Int32(remaining))
+            if ready > 0 { return nil }  // readable, writable, or an error the next call reports
+            if ready == 0 { return "timed out waiting for the SMTP server" }
+            if errno != EINTR { return "poll failed (errno \(errno))" }
+        }
     }
 
     private func curlMessage(_ code: CURLcode) -> String {
@@ -94,7 +284,6 @@ final class SMTPConnection {
     }
 
     private func set(_ option: CURLoption, _ value: String) throws(SMTPConfigurationError) {
-        // libcurl copies string options, so the temporary C string may go away afterwards.
         let result = value.withCString { herald_curl_easy_setopt_string(handle, option, $0) }
         try check(result, "option \(option.rawValue)")
     }
@@ -105,57 +294,99 @@ final class SMTPConnection {
         }
     }
 
-    // MARK: - Callbacks (no captures: state comes through the userdata pointer)
-
-    private static let readCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
-        buffer, size, count, userdata in
-        guard let buffer, let userdata else { return 0 }
-        return Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue().read(into: buffer, capacity: size * count)
-    }
-
     private static let replyCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
         data, size, count, userdata in
         guard let data, let userdata else { return size * count }
-        Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue().reply(data, length: size * count)
+        Unmanaged<ConnectReplies>.fromOpaque(userdata).takeUnretainedValue().reply(data, length: size * count)
         return size * count
     }
 }
 
-/// The message being uploaded and the server's last reply, shared with libcurl's callbacks.
-private final class TransferState {
-    private var bytes: [UInt8] = []
-    private var offset = 0
-    /// The last few reply lines: after a failure libcurl still sends QUIT, whose "221 Bye"
-    /// must not hide the reply that mattered.
+struct ReplyError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// One SMTP reply: its code and its last line (`250 2.0.0 Ok: queued`).
+struct Reply {
+    var code: Int
+    var line: String
+}
+
+/// Received bytes not yet parsed into replies.
+struct ReplyReader {
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    /// Lets `body` append up to `capacity` bytes; it returns how many (or a negative status).
+    mutating func withFreeSpace(_ capacity: Int, _ body: (UnsafeMutableRawPointer, Int) -> Int) -> Int {
+        if start > 0 && start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        }
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: capacity))
+        let result = buffer.withUnsafeMutableBytes { raw in body(raw.baseAddress! + old, capacity) }
+        buffer.removeLast(capacity - max(0, result))
+        return result
+    }
+
+    /// A complete reply at the front of the buffer, removed from it.
+    mutating func nextReply() -> Reply? {
+        var lineStart = start
+        while let newline = buffer[lineStart...].firstIndex(of: 0x0A) {
+            let line = buffer[lineStart..<newline]
+            let isLast = line.count < 4 || line[line.startIndex + 3] != UInt8(ascii: "-")
+            if isLast {
+                var text = line
+                while let last = text.last, last == 0x0D { text = text.dropLast() }
+                let string = String(decoding: text, as: UTF8.self)
+                start = newline + 1
+                return Reply(code: Int(string.prefix(3)) ?? 0, line: string)
+            }
+            lineStart = newline + 1
+        }
+        return nil
+    }
+}
+
+/// What the server said while libcurl connected: whether its last EHLO offered PIPELINING,
+/// and the last lines (for the outcome of a failed connection).
+private final class ConnectReplies {
+    private(set) var pipelining = false
     private var replies: [String] = []
 
-    func reset(_ message: [UInt8]) {
-        bytes = message
-        offset = 0
+    func reset() {
+        pipelining = false
         replies.removeAll(keepingCapacity: true)
     }
 
-    /// The last reply line with `code` (what `CURLINFO_RESPONSE_CODE` reports), else the last one.
     func replyText(for code: Int) -> String {
         let prefix = String(code)
         return replies.last { $0.hasPrefix(prefix) } ?? replies.last ?? ""
     }
 
-    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
-        let count = min(capacity, bytes.count - offset)
-        guard count > 0 else { return 0 }
-        bytes.withUnsafeBytes { raw in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + offset, byteCount: count)
-        }
-        offset += count
-        return count
-    }
-
     func reply(_ data: UnsafeMutablePointer<CChar>, length: Int) {
         var bytes = UnsafeRawBufferPointer(start: data, count: length)[...]
         while let last = bytes.last, last == 0x0D || last == 0x0A { bytes = bytes.dropLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
+        // A 220 (greeting, or "ready to start TLS") precedes a new EHLO: forget the old one.
+        if line.hasPrefix("220") { pipelining = false }
+        if line.hasPrefix("250"), line.count >= 4,
+           line.dropFirst(4).uppercased().split(separator: " ").first == "PIPELINING" {
+            pipelining = true
+        }
         if replies.count == 16 { replies.removeFirst() }
-        replies.append(String(decoding: bytes, as: UTF8.self))
+        replies.append(line)
     }
 }
 
+/// A point in time on the monotonic clock.
+private struct Deadline {
+    private let end: ContinuousClock.Instant
+    init(ms: Int) { end = .now + .milliseconds(ms) }
+    var remainingMs: Int {
+        let left = ContinuousClock.now.duration(to: end)
+        return left <= .zero ? 0 : max(1, left.milliseconds)
+    }
+}

@@ -70,13 +70,15 @@ public final class SMTPTestServer: Sendable {
         public var slowData: Double?
         /// After this many messages on one connection, reply 421 to the next MAIL and close.
         public var maxMessagesPerConnection: Int?
+        /// Advertise PIPELINING (RFC 2920) in the EHLO reply.
+        public var pipelining: Bool
 
         public init(
             tls: TLSMode = .none, requireTLS: Bool = false, advertiseStartTLS: Bool = true,
             auth: Credentials? = nil, allowAuthWithoutTLS: Bool = false,
             rcptReply: Int? = nil, faultMatch: String? = nil, faultTimes: Int? = nil, dataReply: Int? = nil,
             dropAfterData: Bool = false, dropBeforeData: Bool = false, slowData: Double? = nil,
-            maxMessagesPerConnection: Int? = nil
+            maxMessagesPerConnection: Int? = nil, pipelining: Bool = false
         ) {
             self.tls = tls
             self.requireTLS = requireTLS
@@ -91,6 +93,7 @@ public final class SMTPTestServer: Sendable {
             self.dropBeforeData = dropBeforeData
             self.slowData = slowData
             self.maxMessagesPerConnection = maxMessagesPerConnection
+            self.pipelining = pipelining
         }
 
         var arguments: [String] {
@@ -112,6 +115,7 @@ public final class SMTPTestServer: Sendable {
             if let maxMessagesPerConnection {
                 arguments += ["--max-messages-per-connection", String(maxMessagesPerConnection)]
             }
+            if pipelining { arguments.append("--pipelining") }
             return arguments
         }
     }

@@ -34,6 +34,8 @@ over the server's life, when given)
   --drop-before-data       close the connection when DATA arrives (after the
                            RCPT replies, before 354): the body is never sent
   --slow-data SECONDS      sleep before replying to the end of DATA
+  --pipelining             advertise PIPELINING (RFC 2920) in the EHLO reply;
+                           aiosmtpd handles commands sent together one by one
   --max-messages-per-connection N
                            after N accepted messages on one connection, reply
                            "421 4.7.0 ..." to the next MAIL and close (not
@@ -158,6 +160,8 @@ class Handler:
         session.host_name = hostname
         if self.config.args.auth is None:
             responses = [r for r in responses if not r[4:].upper().startswith("AUTH")]
+        if self.config.args.pipelining:
+            responses = responses[:-1] + ["250-PIPELINING"] + responses[-1:]
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, options):
@@ -321,6 +325,7 @@ def parse_args(argv):
     p.add_argument("--drop-before-data", action="store_true")
     p.add_argument("--slow-data", type=float)
     p.add_argument("--max-messages-per-connection", type=int)
+    p.add_argument("--pipelining", action="store_true")
     args = p.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")

@@ -64,7 +64,7 @@ public struct Message: Sendable {
         self.htmlBody = htmlBody
     }
 
-    /// The message as RFC 5322 bytes with CRLF line endings only, ready for SMTP (libcurl
+    /// The message as RFC 5322 bytes with CRLF line endings only, ready for SMTP (the transport
     /// dot-stuffs it) or a Maildir file.
     ///
     /// Headers: `From`, `To`, `Subject`, `Date`, `Message-ID`, `MIME-Version`, then `List-Id`,

@@ -20,7 +20,8 @@ public struct OutgoingMessage: Sendable {
     public var sender: EmailAddress
     /// `RCPT TO`, usually one personalised recipient.
     public var recipients: [EmailAddress]
-    /// The message, headers and body, with CRLF line endings; no dot-stuffing (libcurl does it).
+    /// The message, headers and body, with CRLF line endings; not dot-stuffed (the SMTP
+    /// transport does it).
     public var bytes: [UInt8]
 
     public init(sender: EmailAddress, recipients: [EmailAddress], bytes: [UInt8]) {

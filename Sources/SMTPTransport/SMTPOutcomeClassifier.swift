@@ -1,11 +1,12 @@
-/// Turns how a libcurl SMTP transfer ended into a `DeliveryOutcome`.
+/// Turns how an SMTP transaction ended into a `DeliveryOutcome`.
 ///
-/// libcurl's result code alone cannot tell "refused for now" from "refused for good" from "may
-/// have been delivered": the last SMTP reply code (`CURLINFO_RESPONSE_CODE`) can. What libcurl
-/// 7.88 reports, measured against aiosmtpd: a refused RCPT is error 55 with the reply code; a
-/// refusal after the body is error 8 with the reply code; a connection lost after the body
-/// leaves 354 as the last code; one lost before DATA leaves the last RCPT reply (250); a
-/// refused STARTTLS is error 64 with the EHLO reply (250); wrong credentials are error 67.
+/// A libcurl result code alone cannot tell "refused for now" from "refused for good" from "may
+/// have been delivered": the last SMTP reply code can. While libcurl opens the session, it
+/// reports (measured against aiosmtpd with libcurl 7.88) a refused STARTTLS as error 64 with
+/// the EHLO reply (250) and wrong credentials as error 67 with 535; during the transaction,
+/// which `SMTPConnection` speaks itself, the rule is the same as libcurl's: a 4xx reply is
+/// temporary, a 5xx permanent, and a connection lost after 354 (the body was sent, the final
+/// answer never came) is uncertain.
 enum SMTPOutcomeClassifier {
     /// The reply that invites the message body; when a transfer fails with this as the last
     /// reply, the body was (at least partly) sent and the final answer never came.

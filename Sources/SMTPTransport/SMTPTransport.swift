@@ -4,9 +4,11 @@ import Synchronization
 
 /// Sends mail over SMTP through libcurl: `concurrency` connections in parallel, each on a
 /// thread of its own and reused for message after message, under an optional rate limit.
+/// libcurl opens each session (TLS, STARTTLS required or implicit, AUTH); `SMTPConnection`
+/// runs the transactions on it, pipelined when the server allows.
 ///
-/// Blocking libcurl calls never run on Swift's cooperative pool: `send` suspends its caller
-/// and a worker thread resumes it with the outcome. `shutdown()` lets transactions in
+/// Blocking calls (libcurl, `poll`) never run on Swift's cooperative pool: `send` suspends its
+/// caller and a worker thread resumes it with the outcome. `shutdown()` lets transactions in
 /// progress finish and stops taking new ones.
 public final class SMTPTransport: MailTransport {
     private let queue = JobQueue()

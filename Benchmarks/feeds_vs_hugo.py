@@ -34,8 +34,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -43,8 +41,8 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 import generate_corpus  # noqa: E402
+from benchtools import GNU_TIME, BenchFailed as BuildFailed, int_list, log, release_binary, swift_build, timed as run_timed  # noqa: E402
 
-GNU_TIME = "/usr/bin/time"
 FEED_LIMIT = 50
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
@@ -198,34 +196,15 @@ HUGO_RSS_TEMPLATE = HUGO_PAGES + """\
 """
 
 
-class BuildFailed(Exception):
-    pass
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
 # --- setup -------------------------------------------------------------------
 
 def build_herald() -> str:
     # The release binary as it ships: Swift runtime and Foundation linked in (see README).
-    cmd = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "herald"]
-    log(f"$ (cd {REPO} && {' '.join(cmd)})")
-    try:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=sys.stderr, stderr=sys.stderr)
-    except FileNotFoundError:
-        raise BuildFailed("swift not found on PATH")
-    if proc.returncode != 0:
-        raise BuildFailed(f"swift build failed with exit status {proc.returncode}")
-    return herald_binary()
+    return swift_build("herald", "--static-swift-stdlib")
 
 
 def herald_binary() -> str:
-    path = os.path.join(REPO, ".build", "release", "herald")
-    if not os.access(path, os.X_OK):
-        raise BuildFailed(f"no herald binary at {path}")
-    return path
+    return release_binary("herald")
 
 
 def write_text(path: str, text: str) -> None:
@@ -270,27 +249,7 @@ def reset(folder: str, baseline: set[str]) -> list[str]:
 
 def timed(cmd: list[str], cwd: str, what: str) -> dict:
     """Run cmd under GNU time; returns wall/user/sys seconds and peak RSS KiB."""
-    with tempfile.NamedTemporaryFile("r", prefix="herald-bench-time-") as tf:
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [GNU_TIME, "-f", "%e %U %S %M", "-o", tf.name, *cmd],
-            cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - start
-        report = tf.read()
-    if proc.returncode != 0:
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-20:]
-        raise BuildFailed(f"{what} failed with exit status {proc.returncode}: {' '.join(cmd)}\n"
-                          + "\n".join("    " + line for line in tail))
-    # On success the last line is "%e %U %S %M" (GNU time adds a line before
-    # it only for a non-zero exit or a signal).
-    # GNU time's %e only has 10 ms steps, too coarse for builds that take a few
-    # tens of milliseconds: the wall time reported is the one measured here
-    # around /usr/bin/time (its own fork/exec adds well under a millisecond);
-    # %e is kept as a cross-check.
-    wall, user, sys_, rss = report.strip().splitlines()[-1].split()
-    return {"wall": elapsed, "wall_gnu": float(wall), "user": float(user), "sys": float(sys_),
-            "rss_kib": int(rss)}
+    return run_timed(cmd, what, cwd=cwd)
 
 
 def summary(runs: list[dict]) -> dict:
@@ -422,14 +381,7 @@ def bench_size(n: int, args, herald: str | None) -> bool:
     return ok
 
 
-def parse_sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(s) for s in text.split(",") if s.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {text!r}")
-    if not sizes or any(s < FEED_LIMIT for s in sizes):
-        raise argparse.ArgumentTypeError(f"sizes must be integers >= {FEED_LIMIT}")
-    return sizes
+parse_sizes = int_list(FEED_LIMIT, "sizes")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,22 +50,15 @@ import time
 sys.dont_write_bytecode = True
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-GNU_TIME = "/usr/bin/time"
+sys.path.insert(0, HERE)
+from benchtools import GNU_TIME, REPO, BenchFailed as RunFailed, int_list, log, swift_build, timed as run_timed  # noqa: E402
+
 PRODUCT = "herald-mail-bench"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 TARGET_RATIO = 0.8
 TARGET_DKIM_RATE = 2000.0
 TARGET_RSS_MIB = 64.0
-
-
-class RunFailed(Exception):
-    pass
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 # --- setup -------------------------------------------------------------------
@@ -106,20 +99,7 @@ def postfix_version(cache: str) -> str:
 
 
 def build_bench() -> str:
-    cmd = ["swift", "build", "-c", "release", "--product", PRODUCT]
-    log(f"$ (cd {REPO} && {' '.join(cmd)})")
-    try:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=sys.stderr, stderr=sys.stderr)
-    except FileNotFoundError:
-        raise RunFailed("swift not found on PATH")
-    if proc.returncode != 0:
-        raise RunFailed(f"swift build failed with exit status {proc.returncode}")
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
-                         capture_output=True, text=True)
-    path = os.path.join(out.stdout.strip() or os.path.join(REPO, ".build", "release"), PRODUCT)
-    if not os.access(path, os.X_OK):
-        raise RunFailed(f"no {PRODUCT} binary at {path}")
-    return path
+    return swift_build(PRODUCT)
 
 
 def ed25519_key(folder: str) -> str:
@@ -186,21 +166,10 @@ class Sink:
 def timed(cmd: list[str], what: str, env: dict | None, sink: Sink) -> dict:
     """Run cmd under GNU time; wall/user/sys seconds, peak RSS KiB, stdout, and
     the sink's CPU seconds over the run."""
-    with tempfile.NamedTemporaryFile("r", prefix="herald-mailbench-time-") as tf:
-        sink_before = sink.cpu_seconds()
-        start = time.perf_counter()
-        proc = subprocess.run([GNU_TIME, "-f", "%e %U %S %M", "-o", tf.name, *cmd], env=env,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - start
-        sink_cpu = sink.cpu_seconds() - sink_before
-        report = tf.read()
-    if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr).decode("utf-8", "replace").strip().splitlines()[-20:]
-        raise RunFailed(f"{what} failed with exit status {proc.returncode}: {' '.join(cmd)}\n"
-                        + "\n".join("    " + line for line in tail))
-    wall, user, sys_, rss = report.strip().splitlines()[-1].split()
-    return {"wall": elapsed, "wall_gnu": float(wall), "user": float(user), "sys": float(sys_),
-            "rss_kib": int(rss), "sink_cpu": sink_cpu, "stdout": proc.stdout.decode("utf-8", "replace")}
+    sink_before = sink.cpu_seconds()
+    result = run_timed(cmd, what, env=env, capture_stdout=True)
+    result["sink_cpu"] = sink.cpu_seconds() - sink_before
+    return result
 
 
 def run_source(source: str, env: dict, sink: Sink, c: int, count: int, size: int) -> dict:
@@ -244,14 +213,7 @@ def summary(runs: list[dict]) -> dict:
     return out
 
 
-def parse_list(text: str) -> list[int]:
-    try:
-        values = [int(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {text!r}")
-    if not values or any(v < 1 for v in values):
-        raise argparse.ArgumentTypeError("values must be integers >= 1")
-    return values
+parse_list = int_list(1)
 
 
 TOOLS = [("smtp-source", "source"), ("herald", "herald"), ("herald+ed25519", "dkim")]

@@ -195,12 +195,11 @@ struct Producer: Sendable {
     func message(_ index: Int, of digest: PreparedDigest) throws -> OutgoingMessage {
         let recipient = Corpus.recipient(index)
         let address = try EmailAddress(recipient.email)
-        let subscriberKey = recipient.email
+        let unsubscribe = composer.unsubscribeLinks(for: recipient.email)
         let content = digest.render(
-            recipientName: recipient.name, recipientEmail: recipient.email,
-            unsubscribeURL: composer.unsubscribeURL(for: subscriberKey))
+            recipientName: recipient.name, recipientEmail: recipient.email, unsubscribeURL: unsubscribe.web)
         let bytes = try composer.compose(
-            content, to: Mailbox(displayName: recipient.name, address: address), subscriberKey: subscriberKey,
+            content, to: Mailbox(displayName: recipient.name, address: address), unsubscribe: unsubscribe,
             messageID: "\(runID).\(index).weekly@example.org", date: date)
         return OutgoingMessage(sender: sender, recipients: [address], bytes: bytes)
     }

@@ -9,7 +9,6 @@
 static const int herald_cmark_opt_unsafe = CMARK_OPT_UNSAFE;
 static const int herald_cmark_opt_github_pre_lang = CMARK_OPT_GITHUB_PRE_LANG;
 static const int herald_cmark_opt_footnotes = CMARK_OPT_FOOTNOTES;
-static const int herald_cmark_opt_validate_utf8 = CMARK_OPT_VALIDATE_UTF8;
 
 /* cmark allocates rendered output with the default allocator. */
 static inline void herald_cmark_free(void *pointer) { free(pointer); }

@@ -7,18 +7,11 @@
 static inline CURLcode herald_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
 }
-static inline CURLcode herald_curl_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
-    return curl_easy_setopt(handle, option, value);
-}
 static inline CURLcode herald_curl_easy_setopt_pointer(CURL *handle, CURLoption option, const void *value) {
     return curl_easy_setopt(handle, option, value);
 }
 static inline CURLcode herald_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
     return curl_easy_setopt(handle, option, value);
-}
-static inline CURLcode herald_curl_easy_setopt_read_function(
-    CURL *handle, size_t (*function)(char *, size_t, size_t, void *)) {
-    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, function);
 }
 static inline CURLcode herald_curl_easy_setopt_write_function(
     CURL *handle, CURLoption option, size_t (*function)(char *, size_t, size_t, void *)) {
@@ -31,15 +24,5 @@ static inline CURLcode herald_curl_easy_getinfo_long(CURL *handle, CURLINFO info
 static inline CURLcode herald_curl_easy_getinfo_socket(CURL *handle, curl_socket_t *value) {
     return curl_easy_getinfo(handle, CURLINFO_ACTIVESOCKET, value);
 }
-static inline CURLMcode herald_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
-    return curl_multi_setopt(handle, option, value);
-}
-
-/* curl 7.88 spells it with three Ls; 8.2 renamed it. */
-#ifdef CURLOPT_MAIL_RCPT_ALLOWFAILS
-static const CURLoption herald_curlopt_mail_rcpt_allowfails = CURLOPT_MAIL_RCPT_ALLOWFAILS;
-#else
-static const CURLoption herald_curlopt_mail_rcpt_allowfails = CURLOPT_MAIL_RCPT_ALLLOWFAILS;
-#endif
 
 #endif

@@ -23,28 +23,27 @@ public struct DigestComposer: Sendable {
         self.timeZone = timeZone
     }
 
-    /// The personal unsubscribe link of `subscriberKey`.
-    public func unsubscribeURL(for subscriberKey: String) -> String {
-        publicURL + "unsubscribe/" + tokens.token(for: subscriberKey, purpose: .unsubscribe)
+    /// The personal unsubscribe links of `subscriberKey`: one token (one HMAC), used both in
+    /// the message body and in its `List-Unsubscribe` header.
+    public func unsubscribeLinks(for subscriberKey: String) -> UnsubscribeLinks {
+        let token = tokens.token(for: subscriberKey, purpose: .unsubscribe)
+        return UnsubscribeLinks(
+            web: publicURL + "unsubscribe/" + token, mail: "mailto:\(from.address)?subject=unsubscribe%20\(token)")
     }
 
     /// The RFC 5322 bytes (CRLF, DKIM-signed when configured) for one recipient.
     /// - Parameters:
-    ///   - subscriberKey: the opaque key the unsubscribe token carries.
+    ///   - unsubscribe: the recipient's links, from `unsubscribeLinks(for:)`.
     ///   - messageID: `unique@domain`, the same on every retry of this delivery.
     public func compose(
-        _ content: DigestRenderer.Content, to recipient: Mailbox, subscriberKey: String, messageID: String, date: Date
+        _ content: DigestRenderer.Content, to recipient: Mailbox, unsubscribe: UnsubscribeLinks, messageID: String, date: Date
     ) throws(DigestComposeError) -> [UInt8] {
-        let token = tokens.token(for: subscriberKey, purpose: .unsubscribe)
         var message = Message(
             from: from, to: [recipient], subject: content.subject, date: date, messageID: messageID,
             textBody: content.text, htmlBody: content.html)
         message.dateTimeZone = timeZone
         message.listID = listID
-        message.listUnsubscribe = [
-            publicURL + "unsubscribe/" + token,
-            "mailto:\(from.address)?subject=unsubscribe%20\(token)",
-        ]
+        message.listUnsubscribe = [unsubscribe.web, unsubscribe.mail]
         message.listUnsubscribePost = true
         let bytes: [UInt8]
         do {
@@ -59,6 +58,14 @@ public struct DigestComposer: Sendable {
             throw .dkim(error)
         }
     }
+}
+
+/// A recipient's one-click unsubscribe links (RFC 8058): the HTTPS page and a mail address.
+public struct UnsubscribeLinks: Sendable, Hashable {
+    /// `…/unsubscribe/TOKEN`, shown in the body and listed first in `List-Unsubscribe`.
+    public var web: String
+    /// `mailto:…?subject=unsubscribe%20TOKEN`.
+    public var mail: String
 }
 
 /// A digest message could not be made.

@@ -105,8 +105,9 @@ public struct FeedBuilder: Sendable {
 
     private func entry(for post: Post) -> (slug: String, entry: FeedEntry) {
         let url = site.url(of: post)
+        let resolver = URLResolver(base: url)
         let rendered = renderer.render(
-            post.body, excerptMarkdown: post.excerptMarkdown, baseURL: url, excerptHTML: options.content == .excerpt)
+            post.body, excerptMarkdown: post.excerptMarkdown, resolver: resolver, excerptHTML: options.content == .excerpt)
         let content: String
         switch options.content {
         case .full:
@@ -115,7 +116,6 @@ public struct FeedBuilder: Sendable {
             let link = "<p><a href=\"\(HTMLEscaping.attribute(url))\">\(FeedTitles(language: site.language).readMore)</a></p>\n"
             content = rendered.excerptHTML + link
         }
-        let resolver = URLResolver(base: url)
         let image = post.image.map { resolver?.resolve($0) ?? $0 }
         var author = post.author ?? site.author
         author.uri = author.uri.map { resolver?.resolve($0) ?? $0 }

@@ -79,13 +79,13 @@ public struct DigestPreview: Sendable {
         let composer = DigestComposer(
             from: from, listID: ListID(name: newsletter.title, id: "\(newsletter.id).\(site.host)"),
             publicURL: configuration.publicURL, tokens: tokens, dkim: dkim, timeZone: site.timeZone)
-        let subscriberKey = to.address.description
+        let unsubscribe = composer.unsubscribeLinks(for: to.address.description)
         let content = renderer.render(
             items, recipientName: to.displayName, recipientEmail: to.address.description,
-            unsubscribeURL: composer.unsubscribeURL(for: subscriberKey), date: now)
+            unsubscribeURL: unsubscribe.web, date: now)
         let messageID = "preview.\(UInt64.random(in: 0...UInt64.max)).\(newsletter.id)@\(from.address.domain)"
         do {
-            let bytes = try composer.compose(content, to: to, subscriberKey: subscriberKey, messageID: messageID, date: now)
+            let bytes = try composer.compose(content, to: to, unsubscribe: unsubscribe, messageID: messageID, date: now)
             return Preview(message: bytes, sender: from.address, recipient: to.address, subject: content.subject, postCount: items.count)
         } catch {
             throw .compose(error)

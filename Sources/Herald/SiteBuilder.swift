@@ -61,7 +61,8 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Two posts must never share an entry id, whether it was written in front matter or
-    /// made from the slug: readers would merge them. The first by path keeps it.
+    /// made from the slug: readers would merge them. A published post keeps it before a draft,
+    /// then the first by path.
     private func rejectDuplicateEntryIDs(_ snapshot: inout PostsSnapshot, displayPrefix: String) {
         let site = configuration.site
         // Generated ids differ whenever slugs do, and slugs are unique already; explicit ids
@@ -112,8 +113,10 @@ public enum BuildError: Error, CustomStringConvertible {
 }
 
 /// Paths as people should read them: relative to the working directory when inside it.
-enum DisplayPath {
-    static func relative(_ url: URL) -> String {
+public enum DisplayPath {
+    /// `url`'s path relative to the working directory when inside it (`.` for the directory
+    /// itself), else absolute.
+    public static func relative(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         let current = FileManager.default.currentDirectoryPath
         if path == current { return "." }

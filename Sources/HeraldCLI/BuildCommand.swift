@@ -28,7 +28,7 @@ struct BuildCommand: ParsableCommand {
             throw ExitCode.failure
         }
         for diagnostic in result.snapshot.diagnostics { Console.error(diagnostic.description) }
-        let feedsFolder = BuildSummary.displayPath(configuration.feedsDirectory)
+        let feedsFolder = DisplayPath.relative(configuration.feedsDirectory)
         if !quiet {
             for path in result.report.written { Console.output("wrote \(feedsFolder)/\(path)") }
             for path in result.report.removed { Console.output("removed \(feedsFolder)/\(path)") }

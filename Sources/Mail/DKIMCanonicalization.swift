@@ -26,13 +26,8 @@ struct DKIMCollectingSink: DKIMByteSink {
 ///
 /// A CR or LF that is not part of a CRLF pair is ordinary content, as in the RFC.
 enum DKIMCanonicalization {
-    static let space: UInt8 = 0x20
-    static let tab: UInt8 = 0x09
-    static let cr: UInt8 = 0x0D
-    static let lf: UInt8 = 0x0A
-    static let colon: UInt8 = 0x3A
 
-    @inline(__always) static func isWSP(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+    @inline(__always) static func isWSP(_ byte: UInt8) -> Bool { byte == MailCharacters.space || byte == MailCharacters.tab }
 
     // MARK: Header fields
 
@@ -41,7 +36,7 @@ enum DKIMCanonicalization {
     /// `field` is the field as it appears in the message, continuation lines included, without
     /// its final CRLF. It must contain a colon.
     static func appendRelaxedHeader(_ field: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        guard let colonIndex = field.firstIndex(of: colon) else {
+        guard let colonIndex = field.firstIndex(of: MailCharacters.colon) else {
             preconditionFailure("a header field without a colon reached canonicalisation")
         }
         var nameEnd = colonIndex
@@ -49,29 +44,29 @@ enum DKIMCanonicalization {
         for byte in field[field.startIndex..<nameEnd] {
             output.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
-        output.append(colon)
+        output.append(MailCharacters.colon)
         var pendingSpace = false
         var wroteValue = false
         var index = colonIndex + 1
         let end = field.endIndex
         while index < end {
             let byte = field[index]
-            if byte == cr, index + 1 < end, field[index + 1] == lf {
+            if byte == MailCharacters.carriageReturn, index + 1 < end, field[index + 1] == MailCharacters.lineFeed {
                 index += 2  // unfold
                 continue
             }
             if isWSP(byte) {
                 pendingSpace = true
             } else {
-                if pendingSpace, wroteValue { output.append(space) }
+                if pendingSpace, wroteValue { output.append(MailCharacters.space) }
                 pendingSpace = false
                 wroteValue = true
                 output.append(byte)
             }
             index += 1
         }
-        output.append(cr)
-        output.append(lf)
+        output.append(MailCharacters.carriageReturn)
+        output.append(MailCharacters.lineFeed)
     }
 
     /// The relaxed form of one header field (see `appendRelaxedHeader`).
@@ -103,7 +98,7 @@ enum DKIMCanonicalization {
             let byte = base[last]
             if isWSP(byte) {
                 last -= 1
-            } else if byte == lf, last > 0, base[last - 1] == cr {
+            } else if byte == MailCharacters.lineFeed, last > 0, base[last - 1] == MailCharacters.carriageReturn {
                 last -= 2
             } else {
                 break
@@ -123,21 +118,21 @@ enum DKIMCanonicalization {
                 var runEnd = index + 1
                 while runEnd < end, isWSP(base[runEnd]) { runEnd += 1 }
                 // runEnd < end: the body's last kept byte is not WSP.
-                if base[runEnd] == cr, runEnd + 1 < end, base[runEnd + 1] == lf {
+                if base[runEnd] == MailCharacters.carriageReturn, runEnd + 1 < end, base[runEnd + 1] == MailCharacters.lineFeed {
                     // Spaces at the end of a line: drop them.
                     writer.write(base + runStart, index - runStart, to: &sink)
                     runStart = runEnd
-                } else if runEnd - index > 1 || byte == tab {
+                } else if runEnd - index > 1 || byte == MailCharacters.tab {
                     // A run inside a line: one space.
                     writer.write(base + runStart, index - runStart, to: &sink)
-                    writer.writeByte(space, to: &sink)
+                    writer.writeByte(MailCharacters.space, to: &sink)
                     runStart = runEnd
                 }
                 index = runEnd
             }
             writer.write(base + runStart, end - runStart, to: &sink)
-            writer.writeByte(cr, to: &sink)
-            writer.writeByte(lf, to: &sink)
+            writer.writeByte(MailCharacters.carriageReturn, to: &sink)
+            writer.writeByte(MailCharacters.lineFeed, to: &sink)
             writer.flush(to: &sink)
         }
     }
@@ -153,26 +148,26 @@ enum DKIMCanonicalization {
         var index = start
         while index + 8 <= end {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let spaces = word ^ (ones &* UInt64(space))
-            let tabs = word ^ (ones &* UInt64(tab))
+            let spaces = word ^ (ones &* UInt64(MailCharacters.space))
+            let tabs = word ^ (ones &* UInt64(MailCharacters.tab))
             // Quick test: is there any space or tab at all (the classic has-a-zero-byte trick)?
             if ((spaces &- ones) & ~spaces | (tabs &- ones) & ~tabs) & (ones &* 0x80) == 0 {
                 index += 8
                 continue
             }
             // Byte i + 1 in lane i; past `end`, lane 7 is treated as special.
-            let following = index + 8 < end ? UInt64(base[index + 8]) : UInt64(space)
+            let following = index + 8 < end ? UInt64(base[index + 8]) : UInt64(MailCharacters.space)
             let next = word >> 8 | following << 56
             let isSpace = zeroBytes(spaces)
             let isTab = zeroBytes(tabs)
             let nextIsSpecial =
-                zeroBytes(next ^ (ones &* UInt64(space))) | zeroBytes(next ^ (ones &* UInt64(tab)))
-                | zeroBytes(next ^ (ones &* UInt64(cr)))
+                zeroBytes(next ^ (ones &* UInt64(MailCharacters.space))) | zeroBytes(next ^ (ones &* UInt64(MailCharacters.tab)))
+                | zeroBytes(next ^ (ones &* UInt64(MailCharacters.carriageReturn)))
             let found = isTab | (isSpace & nextIsSpecial)
             if found != 0 { return index + found.trailingZeroBitCount >> 3 }
             index += 8
         }
-        while index < end, base[index] != space, base[index] != tab { index += 1 }
+        while index < end, base[index] != MailCharacters.space, base[index] != MailCharacters.tab { index += 1 }
         return index
     }
 

@@ -16,7 +16,7 @@ struct DKIMHeaderFolder {
         if column + length > Self.limit {
             fold()
         } else if separatedBySpace {
-            bytes.append(DKIMCanonicalization.space)
+            bytes.append(MailCharacters.space)
             column += 1
         }
         bytes.append(contentsOf: token.utf8)
@@ -28,7 +28,7 @@ struct DKIMHeaderFolder {
         if column + 1 + token.utf8.count + minimumRoom > Self.limit {
             fold()
         } else {
-            bytes.append(DKIMCanonicalization.space)
+            bytes.append(MailCharacters.space)
             column += 1
         }
         bytes.append(contentsOf: token.utf8)
@@ -48,9 +48,9 @@ struct DKIMHeaderFolder {
     }
 
     private mutating func fold() {
-        bytes.append(DKIMCanonicalization.cr)
-        bytes.append(DKIMCanonicalization.lf)
-        bytes.append(DKIMCanonicalization.space)
+        bytes.append(MailCharacters.carriageReturn)
+        bytes.append(MailCharacters.lineFeed)
+        bytes.append(MailCharacters.space)
         column = 1
     }
 }

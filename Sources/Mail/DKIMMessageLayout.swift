@@ -11,8 +11,8 @@ struct DKIMMessageLayout {
     var bodyStart: Int
 
     init(_ message: [UInt8]) throws(DKIMError) {
-        let cr = DKIMCanonicalization.cr
-        let lf = DKIMCanonicalization.lf
+        let cr = MailCharacters.carriageReturn
+        let lf = MailCharacters.lineFeed
         let count = message.count
         // The end of the header section: the first CRLF CRLF, or a CRLF at the very start.
         var headerEnd = -1  // index of the blank line's CR
@@ -46,7 +46,7 @@ struct DKIMMessageLayout {
                 fields[fields.count - 1].range = fields[fields.count - 1].range.lowerBound..<lineEnd
             } else {
                 var nameEnd = lineStart
-                while nameEnd < lineEnd, message[nameEnd] != DKIMCanonicalization.colon { nameEnd += 1 }
+                while nameEnd < lineEnd, message[nameEnd] != MailCharacters.colon { nameEnd += 1 }
                 let colon = nameEnd
                 while nameEnd > lineStart, DKIMCanonicalization.isWSP(message[nameEnd - 1]) { nameEnd -= 1 }
                 // A field name is printable ASCII without spaces (RFC 5322 §2.2); spaces before

@@ -166,16 +166,16 @@ public struct DKIMSigner: Sendable {
         let signature = try key.signature(for: SHA256.hash(data: canonical))
 
         folder.appendFolded(DKIMBase64.encode(signature))
-        folder.bytes.append(DKIMCanonicalization.cr)
-        folder.bytes.append(DKIMCanonicalization.lf)
+        folder.bytes.append(MailCharacters.carriageReturn)
+        folder.bytes.append(MailCharacters.lineFeed)
 
         var output: [UInt8] = []
         output.reserveCapacity(folder.bytes.count + message.count + 2)
         output.append(contentsOf: folder.bytes)
         output.append(contentsOf: message)
         if layout.bodyStart < message.count, !message.hasCRLFSuffix {
-            output.append(DKIMCanonicalization.cr)
-            output.append(DKIMCanonicalization.lf)
+            output.append(MailCharacters.carriageReturn)
+            output.append(MailCharacters.lineFeed)
         }
         return output
     }
@@ -199,6 +199,6 @@ public struct DKIMSigner: Sendable {
 
 extension Array where Element == UInt8 {
     fileprivate var hasCRLFSuffix: Bool {
-        count >= 2 && self[count - 2] == DKIMCanonicalization.cr && self[count - 1] == DKIMCanonicalization.lf
+        count >= 2 && self[count - 2] == MailCharacters.carriageReturn && self[count - 1] == MailCharacters.lineFeed
     }
 }

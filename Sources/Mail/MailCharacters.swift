@@ -5,6 +5,7 @@ enum MailCharacters {
     static let lineFeed: UInt8 = 0x0A
     static let space: UInt8 = 0x20
     static let tab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
     static let doubleQuote: UInt8 = 0x22
     static let backslash: UInt8 = 0x5C
     static let atSign: UInt8 = 0x40

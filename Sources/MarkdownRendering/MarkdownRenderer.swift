@@ -35,7 +35,16 @@ public struct MarkdownRenderer: Sendable {
     public func render(
         _ markdown: String, excerptMarkdown: String? = nil, baseURL: String? = nil, excerptHTML includeExcerptHTML: Bool = true
     ) -> RenderedMarkdown {
-        let resolver = baseURL.flatMap(URLResolver.init(base:))
+        render(
+            markdown, excerptMarkdown: excerptMarkdown, resolver: baseURL.flatMap(URLResolver.init(base:)),
+            excerptHTML: includeExcerptHTML)
+    }
+
+    /// Renders `markdown`, resolving relative references with `resolver` (for callers that
+    /// resolve other URLs of the post with the same resolver).
+    public func render(
+        _ markdown: String, excerptMarkdown: String? = nil, resolver: URLResolver?, excerptHTML includeExcerptHTML: Bool = true
+    ) -> RenderedMarkdown {
         let document = CmarkDocument(markdown, options: Self.options)
         document.rewriteURLs(with: resolver)
         let html = document.html()
@@ -55,11 +64,6 @@ public struct MarkdownRenderer: Sendable {
         }
         return RenderedMarkdown(
             html: html, excerptHTML: excerptHTML, excerptText: Self.collapsingWhitespace(excerptText))
-    }
-
-    /// The plain text of `markdown` (for summaries written in Markdown).
-    public func plainText(_ markdown: String) -> String {
-        Self.collapsingWhitespace(CmarkDocument(markdown, options: Self.options).plainText())
     }
 
     static let options: Int32 = herald_cmark_opt_unsafe | herald_cmark_opt_github_pre_lang | herald_cmark_opt_footnotes

@@ -13,7 +13,7 @@ extension RandomAccessCollection where Index == Int {
         let total = count
         guard total > 1 else { return map(transform) }
         let slots = ResultSlots<Result>(count: total)
-        let chunks = Swift.min(total, ProcessInfo.activeCores * 4)
+        let chunks = Swift.min(total, OnlineCores.count * 4)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let lower = startIndex + total * chunk / chunks
             let upper = startIndex + total * (chunk + 1) / chunks
@@ -47,8 +47,9 @@ private final class ResultSlots<Value>: @unchecked Sendable {
     }
 }
 
-private enum ProcessInfo {
-    static let activeCores: Int = {
+/// Cores online, read once (not Foundation's `ProcessInfo`: this module needs only Dispatch).
+private enum OnlineCores {
+    static let count: Int = {
         #if canImport(Glibc)
         return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else

@@ -95,8 +95,9 @@ struct PostFileLister {
                 }
                 var linkTarget: String?
                 if kind == S_IFLNK {
-                    guard let target = Self.realPath(absolute), target == realRoot || target.hasPrefix(realRoot + "/") else {
-                        if Self.isPostName(name) || Self.realPath(absolute) == nil {
+                    let resolved = Self.realPath(absolute)
+                    guard let target = resolved, target == realRoot || target.hasPrefix(realRoot + "/") else {
+                        if Self.isPostName(name) || resolved == nil {
                             listing.problems.append(Problem(
                                 path: relativePath,
                                 message: "symbolic link points outside the posts folder (or nowhere); it is not read"))

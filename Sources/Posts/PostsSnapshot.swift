@@ -27,13 +27,8 @@ public struct PostsSnapshot: Sendable {
         posts.filter { $0.isPublished(at: now) }
     }
 
-    /// The earliest scheduled post's date after `now`, when the daemon must wake up to publish it.
-    public func nextScheduledDate(after now: Date) -> Date? {
-        posts.lazy.filter { !$0.isDraft && $0.date > now }.map(\.date).min()
-    }
-
-    /// Newest first, ties by path. Sorts indices rather than the posts themselves: a `Post`
-    /// is large, and moving it costs a retain and a release per field.
+    /// Newest first, ties by path. An already sorted array (the usual case after the snapshot)
+    /// is returned as is.
     public static func sortedNewestFirst(_ posts: [Post]) -> [Post] {
         // Keys are read out once: each access to a post's field goes through its storage box.
         let keys = posts.map { (date: $0.date, path: $0.path) }

@@ -119,6 +119,26 @@ import TestSupport
         #expect(site.feedFiles() == before)
     }
 
+    @Test func unreadableSubfolderPublishesNothing() throws {
+        let site = try SiteFixture.sample()
+        defer { site.remove() }
+        #expect(try site.build().status == 0)
+        let before = try site.feedFiles().map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        let locked = site.folder.url.appendingPathComponent("posts/2026").path
+        chmod(locked, 0)
+        defer { chmod(locked, 0o755) }
+        // Root opens any folder: run the build as nobody, as systemd's DynamicUser would.
+        let result = getuid() == 0
+            ? try ProcessResult.run(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Repository.heraldBinary, "build", "--config", site.config],
+                in: site.folder.url)
+            : try site.build()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("posts/2026:1:1: error: cannot open folder"), "\(result.stderr)")
+        #expect(result.stderr.contains("no feed was written or removed"))
+        #expect(try site.feedFiles().map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == before)
+    }
+
     @Test func configDefaultsToEnvironmentThenWorkingDirectory() throws {
         let site = try SiteFixture()
         defer { site.remove() }

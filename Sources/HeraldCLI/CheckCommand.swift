@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
         let snapshot = SiteBuilder(configuration: configuration).readPosts()
         for diagnostic in snapshot.diagnostics { Console.output(diagnostic.description) }
         let errors = mailProblems.count + snapshot.diagnostics.filter { $0.severity == .error }.count
-        let warnings = snapshot.diagnostics.count - errors
+        let warnings = snapshot.diagnostics.filter { $0.severity == .warning }.count
         Console.output(
             "\(options.path): \(errors == 0 ? "ok" : "errors found"); \(BuildSummary.count(snapshot.posts.count, "post")) accepted, "
                 + "\(BuildSummary.count(errors, "error")), \(BuildSummary.count(warnings, "warning"))")

@@ -1,3 +1,4 @@
+import Foundation
 import Posts
 
 /// Which posts a newsletter carries: those with one of its tags and by one of its authors
@@ -17,5 +18,11 @@ public struct NewsletterSelection: Sendable, Hashable {
         let tagOK = tagSlugs.isEmpty || post.tags.contains { tagSlugs.contains(Slug.make($0)) }
         let authorOK = authorSlugs.isEmpty || authorSlugs.contains(Slug.make(post.author?.name ?? siteAuthor))
         return tagOK && authorOK
+    }
+
+    /// The newest `limit` posts published at `now` that the newsletter selects, newest first.
+    public func newest(_ limit: Int, of posts: [Post], at now: Date, siteAuthor: String) -> [Post] {
+        Array(PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) && includes($0, siteAuthor: siteAuthor) })
+            .prefix(limit))
     }
 }

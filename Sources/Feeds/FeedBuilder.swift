@@ -75,13 +75,13 @@ public struct FeedBuilder: Sendable {
                     homePageURL: site.url, feedBaseURL: site.feedsURL, id: site.url, updated: updated,
                     language: site.language, author: site.author, entries: feedEntries)
             case .tag(let slug, let name):
-                let page = site.pageURL(site.tagPermalink, slug: slug)
+                let page = site.permalinks.page(site.tagPermalink, slug: slug)
                 return FeedDocument(
                     scope: selection.scope, directory: "tags/\(slug)", title: titles.tag(name, site: site.title),
                     subtitle: nil, homePageURL: page, feedBaseURL: site.feedsURL + "tags/\(slug)/", id: page,
                     updated: updated, language: site.language, author: site.author, entries: feedEntries)
             case .author(let slug, let name):
-                let page = site.pageURL(site.authorPermalink, slug: slug)
+                let page = site.permalinks.page(site.authorPermalink, slug: slug)
                 let author = feedEntries.first?.author ?? Author(name: name)
                 return FeedDocument(
                     scope: selection.scope, directory: "authors/\(slug)",
@@ -104,7 +104,7 @@ public struct FeedBuilder: Sendable {
     }
 
     private func entry(for post: Post) -> (slug: String, entry: FeedEntry) {
-        let url = site.url(of: post)
+        let url = site.permalinks.url(of: post)
         let resolver = URLResolver(base: url)
         let rendered = renderer.render(
             post.body, excerptMarkdown: post.excerptMarkdown, resolver: resolver, excerptHTML: options.content == .excerpt)
@@ -120,7 +120,7 @@ public struct FeedBuilder: Sendable {
         var author = post.author ?? site.author
         author.uri = author.uri.map { resolver?.resolve($0) ?? $0 }
         let entry = FeedEntry(
-            id: site.entryID(of: post), url: url, title: post.title, published: post.date,
+            id: site.permalinks.entryID(of: post), url: url, title: post.title, published: post.date,
             updated: post.lastModified, author: author, tags: post.tags,
             contentHTML: content, escapedContentHTML: XMLEscapedText(content), summary: post.summary ?? rendered.excerptText, image: image,
             language: post.language.flatMap { $0 == site.language ? nil : $0 })

@@ -12,6 +12,4 @@ struct FeedDates {
 
     /// `Sat, 14 Mar 2026 18:30:00 +0100`.
     func rfc822(_ date: Date) -> String { InternetDate.rfc5322(date, in: timeZone) }
-
-    static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 }

@@ -1,23 +1,18 @@
+import Posts
+
 /// Which feeds to write, and what goes into them (the `feeds` section of config.json).
 public struct FeedOptions: Sendable, Hashable {
-    /// How much of each post a feed carries.
-    public enum Content: String, Sendable, Hashable, CaseIterable {
-        /// The whole post as HTML.
-        case full
-        /// The excerpt as HTML, with a link to the post.
-        case excerpt
-    }
-
     public var formats: Set<FeedFormat>
     /// Newest entries per feed.
     public var limit: Int
     public var byTag: Bool
     public var byAuthor: Bool
-    public var content: Content
+    /// How much of each post a feed carries.
+    public var content: PostContent
 
     public init(
         formats: Set<FeedFormat> = Set(FeedFormat.allCases), limit: Int = 50, byTag: Bool = true,
-        byAuthor: Bool = true, content: Content = .full
+        byAuthor: Bool = true, content: PostContent = .full
     ) {
         self.formats = formats
         self.limit = limit

@@ -165,7 +165,9 @@ public struct NewsletterSettings: Sendable {
     /// A Mustache template for the subject; `nil` for the built-in one.
     public var subject: String?
     /// Whether each post comes as its excerpt or in full.
-    public var content: FeedOptions.Content
+    public var content: PostContent
+    /// The most posts one digest carries (the newest).
+    public var maxPosts: Int
     /// Mustache files replacing the built-in HTML and text bodies.
     public var htmlTemplate: URL?
     public var textTemplate: URL?

@@ -90,7 +90,7 @@ struct ConfigurationParser {
         let byTag = try reader.bool("byTag", default: true)
         let byAuthor = try reader.bool("byAuthor", default: true)
         let contentName = try reader.string("content", default: "full")
-        guard let content = FeedOptions.Content(rawValue: contentName) else {
+        guard let content = PostContent(rawValue: contentName) else {
             throw reader.error("content", "expected \"full\" or \"excerpt\", found \"\(contentName)\"")
         }
         let url = try reader.string("url")
@@ -171,15 +171,16 @@ struct ConfigurationParser {
             let authors = try reader.strings("authors") ?? []
             let subject = try reader.string("subject")
             let contentName = try reader.string("content", default: "excerpt")
-            guard let content = FeedOptions.Content(rawValue: contentName) else {
+            guard let content = PostContent(rawValue: contentName) else {
                 throw reader.error("content", "expected \"excerpt\" or \"full\", found \"\(contentName)\"")
             }
+            let maxPosts = try reader.integer("maxPosts", in: 1...1000, default: 50)
             let htmlTemplate = try reader.string("htmlTemplate").map(resolve)
             let textTemplate = try reader.string("textTemplate").map(resolve)
             try reader.finish()
             result.append(NewsletterSettings(
                 id: id, title: title, schedule: schedule, timeZone: timeZone, tags: tags, authors: authors,
-                subject: subject, content: content, htmlTemplate: htmlTemplate, textTemplate: textTemplate))
+                subject: subject, content: content, maxPosts: maxPosts, htmlTemplate: htmlTemplate, textTemplate: textTemplate))
         }
         return result
     }

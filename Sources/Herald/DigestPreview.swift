@@ -1,15 +1,13 @@
 import Digests
-import Feeds
 import Foundation
 import Mail
-import MarkdownRendering
 import Posts
 import SMTPTransport
 
 /// `herald digest preview`: the exact message a subscriber of a newsletter would get now.
 ///
 /// Until the subscriber store exists, "the posts of the next digest" are the newest
-/// `feeds.limit` published posts that the newsletter selects.
+/// `maxPosts` published posts that the newsletter selects.
 public struct DigestPreview: Sendable {
     public var configuration: Configuration
 
@@ -50,7 +48,10 @@ public struct DigestPreview: Sendable {
         guard snapshot.isComplete else {
             throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
         }
-        let items = self.items(for: newsletter, from: snapshot, now: now)
+        let site = configuration.site
+        let posts = NewsletterSelection(tags: newsletter.tags, authors: newsletter.authors)
+            .newest(newsletter.maxPosts, of: snapshot.posts, at: now, siteAuthor: site.author.name)
+        let items = DigestItems(permalinks: site.permalinks, siteAuthor: site.author, content: newsletter.content).make(posts)
         let templates: DigestTemplates
         do {
             templates = try DigestTemplates(
@@ -58,7 +59,6 @@ public struct DigestPreview: Sendable {
         } catch {
             throw .template(error)
         }
-        let site = configuration.site
         let renderer = DigestRenderer(
             siteTitle: site.title, siteURL: site.url, newsletterID: newsletter.id, newsletterTitle: newsletter.title,
             dates: DigestDates(language: site.language, timeZone: newsletter.timeZone ?? site.timeZone), templates: templates)
@@ -97,25 +97,6 @@ public struct DigestPreview: Sendable {
         guard let mail = configuration.mail else { throw .noMailSection }
         let transport = try MailTransportFactory.make(mail)
         return transport.sendAll([OutgoingMessage(sender: preview.sender, recipients: [preview.recipient], bytes: preview.message)])[0]
-    }
-
-    /// The newest published posts the newsletter selects, rendered for mail.
-    func items(for newsletter: NewsletterSettings, from snapshot: PostsSnapshot, now: Date) -> [DigestItem] {
-        let site = configuration.site
-        let selection = NewsletterSelection(tags: newsletter.tags, authors: newsletter.authors)
-        let posts = snapshot.published(at: now)
-            .filter { selection.includes($0, siteAuthor: site.author.name) }
-            .prefix(configuration.feeds.limit)
-        let renderer = MarkdownRenderer()
-        return posts.map { post in
-            let url = site.url(of: post)
-            let rendered = renderer.render(
-                post.body, excerptMarkdown: post.excerptMarkdown, baseURL: url, excerptHTML: newsletter.content == .excerpt)
-            return DigestItem(
-                title: post.title, url: url, date: post.date, authorName: (post.author ?? site.author).name, tags: post.tags,
-                html: newsletter.content == .full ? rendered.html : rendered.excerptHTML,
-                text: post.summary ?? rendered.excerptText)
-        }
     }
 }
 

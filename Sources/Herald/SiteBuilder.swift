@@ -53,46 +53,11 @@ public struct SiteBuilder: Sendable {
     /// Reads and checks every post without writing anything.
     public func readPosts() -> PostsSnapshot {
         let displayPrefix = DisplayPath.relative(configuration.postsDirectory) + "/"
-        var snapshot = PostsReader(
+        let snapshot = PostsReader(
             directory: configuration.postsDirectory, displayPrefix: displayPrefix, timeZone: configuration.site.timeZone
         ).read()
-        rejectDuplicateEntryIDs(&snapshot, displayPrefix: displayPrefix)
-        return snapshot
-    }
-
-    /// Two posts must never share an entry id, whether it was written in front matter or
-    /// made from the slug: readers would merge them. A published post keeps it before a draft,
-    /// then the first by path.
-    private func rejectDuplicateEntryIDs(_ snapshot: inout PostsSnapshot, displayPrefix: String) {
-        let site = configuration.site
-        // Generated ids differ whenever slugs do, and slugs are unique already; explicit ids
-        // are unique among themselves. So only an explicit id shaped like one of this site's
-        // generated ids can collide: without one, there is nothing to check.
-        let generatedPrefix = "tag:\(site.host),"
-        guard snapshot.posts.contains(where: { $0.explicitID?.hasPrefix(generatedPrefix) == true }) else { return }
-        var holders: [String: [Int]] = [:]
-        holders.reserveCapacity(snapshot.posts.count)
-        for (index, post) in snapshot.posts.enumerated() {
-            holders[site.entryID(of: post), default: []].append(index)
-        }
-        var rejected = Set<String>()
-        var diagnostics: [Diagnostic] = []
-        for (id, indices) in holders where indices.count > 1 {
-            // Published posts before drafts, then by path: the same post keeps the id every time.
-            let claimants = indices.map { snapshot.posts[$0] }.sorted {
-                $0.isDraft != $1.isDraft ? !$0.isDraft : $0.path < $1.path
-            }
-            for post in claimants.dropFirst() {
-                rejected.insert(post.path)
-                diagnostics.append(Diagnostic(
-                    file: displayPrefix + post.path, line: 1, column: 1, severity: .error,
-                    message: "entry id '\(id)' is also the id of \(displayPrefix + claimants[0].path); change 'id:' or 'slug:'"))
-            }
-        }
-        guard !rejected.isEmpty else { return }
-        snapshot = PostsSnapshot(
-            posts: snapshot.posts.filter { !rejected.contains($0.path) }, diagnostics: snapshot.diagnostics + diagnostics,
-            isComplete: snapshot.isComplete)
+        return EntryIDUniqueness.rejectingDuplicates(
+            in: snapshot, permalinks: configuration.site.permalinks, displayPrefix: displayPrefix)
     }
 }
 

@@ -78,6 +78,34 @@ import Testing
         let byAuthor = NewsletterSelection(tags: [], authors: ["Bureau"])
         #expect(byAuthor.includes(other, siteAuthor: "Bureau"))
     }
+
+    @Test func newestSelectedPostsSkipDraftsAndTheFuture() {
+        let now = Date(timeIntervalSince1970: 10_000)
+        var posts: [Post] = (0..<6).map { (index: Int) -> Post in
+            let tags: [String] = index == 4 ? ["Autre"] : ["Fête"]
+            let date = Date(timeIntervalSince1970: Double(index) * 1_000)
+            return Post(path: "\(index).md", title: "P\(index)", slug: "p\(index)", date: date, tags: tags, isDraft: index == 5, body: "")
+        }
+        posts.append(Post(path: "future.md", title: "F", slug: "f", date: Date(timeIntervalSince1970: 20_000), tags: ["Fête"], body: ""))
+        let selection = NewsletterSelection(tags: ["fete"], authors: [])
+        #expect(selection.newest(2, of: posts.shuffled(), at: now, siteAuthor: "Bureau").map(\.slug) == ["p3", "p2"])
+        #expect(selection.newest(50, of: posts, at: now, siteAuthor: "Bureau").map(\.slug) == ["p3", "p2", "p1", "p0"])
+    }
+
+    @Test func itemsCarryAbsoluteLinksAndTheChosenContent() {
+        let links = Permalinks(siteURL: "https://amis.example.org/", timeZone: Self.paris)
+        let post = Post(
+            path: "a.md", title: "Élus & Associations", slug: "elus", date: Date(timeIntervalSince1970: 1_790_000_000),
+            body: "Premier paragraphe avec [un lien](../autre/).\n\nSuite «\u{A0}longue\u{A0}».\n")
+        let excerpt = DigestItems(permalinks: links, siteAuthor: Author(name: "Bureau"), content: .excerpt).make([post])[0]
+        #expect(excerpt.url == "https://amis.example.org/posts/elus/")
+        #expect(excerpt.authorName == "Bureau")
+        #expect(excerpt.html.contains("href=\"https://amis.example.org/posts/autre/\""))
+        #expect(!excerpt.html.contains("Suite"))
+        #expect(excerpt.text == "Premier paragraphe avec un lien.")
+        let full = DigestItems(permalinks: links, siteAuthor: Author(name: "Bureau"), content: .full).make([post])[0]
+        #expect(full.html.contains("Suite «\u{A0}longue\u{A0}»"))
+    }
 }
 
 @Suite struct PreparedDigestTests {

@@ -1,0 +1,63 @@
+import CivilCalendar
+import Foundation
+
+/// Where a site's posts live on the web, and the ids that name them for good: what feeds and
+/// digests both need to link to a post.
+///
+/// `{slug}`, `{year}`, `{month}` and `{day}` in a pattern are replaced by the post's slug and by
+/// its first publication date in the site's time zone.
+public struct Permalinks: Sendable, Hashable {
+    /// The site's home page, absolute, ending with `/`.
+    public private(set) var siteURL: String
+    /// The host part of `siteURL`, for `tag:` ids (parsed once: ids are made for every post).
+    public private(set) var host: String
+    /// Dates in URLs and ids are days in this zone.
+    public var timeZone: TimeZone
+    /// A post's URL relative to `siteURL` (`posts/{slug}/`).
+    public var postPattern: String
+
+    public init(siteURL: String, timeZone: TimeZone, postPattern: String = "posts/{slug}/") {
+        let base = siteURL.hasSuffix("/") ? siteURL : siteURL + "/"
+        self.siteURL = base
+        self.host = URL(string: base)?.host ?? "localhost"
+        self.timeZone = timeZone
+        self.postPattern = postPattern
+    }
+
+    /// The absolute URL of `post`.
+    public func url(of post: Post) -> String {
+        let civil = day(of: post)
+        var path = postPattern
+        path = path.replacingOccurrences(of: "{slug}", with: post.slug)
+        path = path.replacingOccurrences(of: "{year}", with: String(civil.year))
+        path = path.replacingOccurrences(of: "{month}", with: Self.twoDigits(civil.month))
+        path = path.replacingOccurrences(of: "{day}", with: Self.twoDigits(civil.day))
+        return absolute(path)
+    }
+
+    /// The absolute URL of a page named by `slug` (a tag's or an author's) under `pattern`.
+    public func page(_ pattern: String, slug: String) -> String {
+        absolute(pattern.replacingOccurrences(of: "{slug}", with: slug))
+    }
+
+    /// The entry id of `post`: its front matter `id`, else a `tag:` URI (RFC 4151) from the
+    /// site's host, the day of first publication and the slug, which no edit changes.
+    public func entryID(of post: Post) -> String {
+        if let id = post.explicitID { return id }
+        let civil = day(of: post)
+        return "tag:\(host),\(civil.year)-\(Self.twoDigits(civil.month))-\(Self.twoDigits(civil.day)):\(post.slug)"
+    }
+
+    /// The prefix every generated entry id of this site starts with.
+    public var generatedEntryIDPrefix: String { "tag:\(host)," }
+
+    private func day(of post: Post) -> CivilTime {
+        CivilTime(post.date, offsetSeconds: timeZone.secondsFromGMT(for: post.date))
+    }
+
+    private func absolute(_ path: String) -> String {
+        siteURL + (path.hasPrefix("/") ? String(path.dropFirst()) : path)
+    }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+}

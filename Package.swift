@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 // Herald: a self-hosted publisher of feeds and newsletters. See ../shared/DESIGN.md for the layout.
+// Linux only (Glibc, inotify, systemd): no Apple platform is claimed.
 import PackageDescription
 
 /// Swift 6 language mode everywhere (the tools version implies it); strict memory safety of
@@ -10,7 +11,6 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Herald",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "herald", targets: ["HeraldCLI"]),
     ],
@@ -33,6 +33,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "Parallel", swiftSettings: swiftSettings),
+        .target(name: "DurableFiles", swiftSettings: swiftSettings),
         .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(
             name: "Posts",
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "MarkdownRendering", dependencies: ["CCmark"], swiftSettings: swiftSettings),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         .target(
-            name: "Feeds", dependencies: ["Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Parallel"],
+            name: "Feeds", dependencies: ["Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Parallel", "DurableFiles"],
             swiftSettings: swiftSettings),
         .target(
             name: "Mail",
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(
             name: "MarkdownRenderingTests", dependencies: ["MarkdownRendering"], swiftSettings: swiftSettings),
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Posts", "CivilCalendar", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import Parallel
 
@@ -8,7 +9,8 @@ import Glibc
 /// Publishes feed files into the `feeds/` folder so that a reader never sees half a file.
 ///
 /// Each changed file is written to a temporary file in its own folder, flushed to disk
-/// (`fsync`) and renamed over the old one. A file whose bytes are already there is not
+/// (`fsync`) and renamed over the old one, and the folder is flushed after the rename
+/// (`AtomicFile`). A file whose bytes are already there is not
 /// touched (its mtime, and so HTTP caching, stay as they were). Feed files that the new set
 /// no longer contains (a tag that disappeared, a format that was turned off) are removed;
 /// nothing else in the folder is.
@@ -59,11 +61,11 @@ public struct FeedPublisher: Sendable {
             }
             let path = root + "/" + file.path
             if Self.hasContent(file.bytes, at: path) { return .success(false) }
-            do throws(FeedPublishError) {
-                try AtomicFile.write(file.bytes, to: path)
+            do throws(AtomicFileError) {
+                try AtomicFile.replace(path, with: file.bytes)
                 return .success(true)
             } catch {
-                return .failure(error)
+                return .failure(FeedPublishError(path: path, reason: "\(error.operation): \(error.cause)"))
             }
         }
         for (path, outcome) in zip(paths, outcomes) {
@@ -139,48 +141,4 @@ public struct FeedPublishError: Error, CustomStringConvertible {
     public var reason: String
 
     public var description: String { "\(path): \(reason)" }
-}
-
-/// Write-to-temporary, flush, rename.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws(FeedPublishError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file", errno) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var ok = false
-        defer {
-            if !ok { unlink(temporary) }
-        }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in
-                Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
-            }
-            if result < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                close(descriptor)
-                throw failure(path, "cannot write", code)
-            }
-            written += result
-        }
-        // Readers get 0644 whatever the umask of mkstemp's 0600.
-        fchmod(descriptor, 0o644)
-        guard fsync(descriptor) == 0 else {
-            let code = errno
-            close(descriptor)
-            throw failure(path, "cannot flush to disk", code)
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else { throw failure(path, "cannot rename into place", errno) }
-        ok = true
-    }
-
-    /// `code` is the `errno` read right after the failing call, before anything can change it.
-    private static func failure(_ path: String, _ what: String, _ code: Int32) -> FeedPublishError {
-        FeedPublishError(path: path, reason: "\(what): \(String(cString: strerror(code)))")
-    }
 }

@@ -169,12 +169,13 @@ public struct Message: Sendable {
                     + QuotedPrintable.maximumEncodedLength(of: html.count)
                 return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
                     guard let base = buffer.baseAddress else { return }
-                    var output = ByteCursor(UnsafeMutableRawPointer(base))
+                    var output = ByteCursor(UnsafeMutableRawPointer(base), capacity: capacity)
                     output.write(headers)
                     guard isMultipart else {
                         output.write(Self.textPartHeaders)
                         output.write("\r\n")
-                        let written = QuotedPrintable.encode(text, into: output.next)
+                        let written = QuotedPrintable.encode(
+                            text, into: output.next(reserving: QuotedPrintable.maximumEncodedLength(of: text.count)))
                         output.advance(by: written)
                         // End the message with a line break without adding one to the text: a
                         // final soft break (`=` CRLF) decodes to nothing.
@@ -193,7 +194,8 @@ public struct Message: Sendable {
                         output.write("\r\n")
                         output.write(partHeaders)
                         output.write("\r\n")
-                        output.advance(by: QuotedPrintable.encode(body, into: output.next))
+                        output.advance(by: QuotedPrintable.encode(
+                            body, into: output.next(reserving: QuotedPrintable.maximumEncodedLength(of: body.count))))
                         // This CRLF belongs to the delimiter that follows, not to the body.
                         output.write("\r\n")
                     }

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Replaces a file so that a reader sees either the old bytes or the new ones, never a mix,
+/// and so that the new bytes survive a crash or a power cut once `replace` has returned.
+///
+/// The bytes go to a temporary file in the same folder (`.NAME.XXXXXX`), which is flushed
+/// (`fsync`), renamed over `path`, and then the folder itself is flushed: a rename is only
+/// durable once the directory entry is on disk.
+///
+/// Blocking: call it from a thread of its own, never from Swift's cooperative pool.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically and durably, with permissions `mode`.
+    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(AtomicFileError) {
+        let (folder, name) = split(path)
+        var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw AtomicFileError(path: path, operation: "cannot create a temporary file", SystemError(errno)) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        do throws(AtomicFileError) {
+            try write(bytes, to: descriptor, path: path, mode: mode)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw AtomicFileError(path: path, operation: "cannot rename into place", SystemError(code))
+        }
+        try syncFolder(folder)
+    }
+
+    /// Flushes the directory entries of `folder` to disk (after a rename, a link or an unlink).
+    public static func syncFolder(_ folder: String) throws(AtomicFileError) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw AtomicFileError(path: folder, operation: "cannot open the folder to flush it", SystemError(errno)) }
+        let synced = fsync(descriptor) == 0 ? nil : SystemError(errno)
+        close(descriptor)
+        if let synced { throw AtomicFileError(path: folder, operation: "cannot flush the folder to disk", synced) }
+    }
+
+    /// Writes all of `bytes`, sets `mode`, flushes and closes `descriptor` (closed on failure too).
+    private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String, mode: mode_t) throws(AtomicFileError) {
+        func fail(_ operation: String) -> AtomicFileError {
+            let error = AtomicFileError(path: path, operation: operation, SystemError(errno))
+            close(descriptor)
+            return error
+        }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { raw in Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw fail("cannot write")
+            }
+            written += result
+        }
+        // Readers get `mode` whatever the umask applied to mkstemp's 0600.
+        guard fchmod(descriptor, mode) == 0 else { throw fail("cannot set permissions") }
+        guard fsync(descriptor) == 0 else { throw fail("cannot flush to disk") }
+        // On some file systems (NFS) a write error only shows at close.
+        guard close(descriptor) == 0 else { throw AtomicFileError(path: path, operation: "cannot close", SystemError(errno)) }
+    }
+
+    private static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let folder = path[..<slash]
+        return (folder.isEmpty ? "/" : String(folder), String(path[path.index(after: slash)...]))
+    }
+}
+
+/// A file could not be replaced; the previous version, if any, is still in place.
+public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    /// What failed: `cannot write`, `cannot flush to disk`…
+    public var operation: String
+    public var cause: SystemError
+
+    public init(path: String, operation: String, _ cause: SystemError) {
+        self.path = path
+        self.operation = operation
+        self.cause = cause
+    }
+
+    public var description: String { "\(path): \(operation): \(cause)" }
+}

@@ -72,6 +72,7 @@ let package = Package(
         .executableTarget(
             name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts", "MarkdownRendering"],
             path: "Benchmarks/MailBench", swiftSettings: swiftSettings),
+        .executableTarget(name: "herald-message-bench", dependencies: ["Mail"], path: "Benchmarks/MessageBench", swiftSettings: swiftSettings),
         .target(name: "TestSupport", swiftSettings: swiftSettings),
 
         .testTarget(name: "PostsTests", dependencies: ["Posts", "CivilCalendar", "TestSupport"], swiftSettings: swiftSettings),

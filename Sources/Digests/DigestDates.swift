@@ -13,12 +13,10 @@ public struct DigestDates: Sendable {
         self.timeZone = timeZone
     }
 
-    private var isFrench: Bool { language == "fr" || language.hasPrefix("fr-") }
-
     /// `24 novembre 2020`; the first of the month is `1er` in French.
     public func long(_ date: Date) -> String {
         let civil = CivilTime(date, offsetSeconds: timeZone.secondsFromGMT(for: date))
-        if isFrench {
+        if LanguageTag.isFrench(language) {
             let day = civil.day == 1 ? "1er" : String(civil.day)
             return "\(day) \(Self.frenchMonths[civil.month - 1]) \(civil.year)"
         }

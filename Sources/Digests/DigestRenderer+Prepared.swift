@@ -1,3 +1,4 @@
+import MarkdownRendering
 import Foundation
 
 extension DigestRenderer {
@@ -162,20 +163,10 @@ public struct PreparedDigest: Sendable {
                 subject: DigestRenderer.oneLine(subject.fill(values)), text: text.fill(values), html: html.fill(values))
         }
 
-        /// What Mustache's `{{…}}` does in HTML: `<`, `>`, `&`, `"` and `'` as entities.
+        /// What Mustache's `{{…}}` does in HTML.
         static func htmlEscaped(_ text: String) -> [UInt8] {
             var output: [UInt8] = []
-            output.reserveCapacity(text.utf8.count + 16)
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
-                default: output.append(byte)
-                }
-            }
+            HTMLEscaping.appendAttribute(text, to: &output)
             return output
         }
     }

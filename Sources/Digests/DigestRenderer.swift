@@ -1,6 +1,7 @@
 import Foundation
 import MarkdownRendering
 import Mustache
+import Posts
 
 /// Renders the subject, text and HTML of one digest for one recipient.
 ///
@@ -67,7 +68,7 @@ public struct DigestRenderer: Sendable {
     }
 
     private var labels: [String: String] {
-        if dates.language == "fr" || dates.language.hasPrefix("fr-") {
+        if LanguageTag.isFrench(dates.language) {
             return [
                 "readMore": "Lire la suite", "unsubscribe": "Se désabonner",
                 "intro": "Les nouveaux articles depuis la dernière lettre\u{A0}:", "by": "par", "colon": "\u{A0}:",

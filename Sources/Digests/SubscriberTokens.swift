@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Mail
 
 /// The tokens in confirm and unsubscribe links: HMAC-SHA256 over the purpose and the
 /// subscriber, keyed by a secret that never leaves the server.
@@ -60,7 +61,7 @@ public struct SubscriberTokens: Sendable {
     /// `<subscriber, base64url>.<HMAC, base64url>`. The link carries who it is for, and the MAC
     /// proves Herald made it.
     public func token(for subscriber: String, purpose: Purpose) -> String {
-        "\(Self.base64URL(Array(subscriber.utf8))).\(mac(subscriber, purpose))"
+        "\(Base64.string(subscriber.utf8, alphabet: .url)).\(mac(subscriber, purpose))"
     }
 
     /// The subscriber a token was made for, if it is genuine and for `purpose` (the MAC is
@@ -82,28 +83,7 @@ public struct SubscriberTokens: Sendable {
         // The purpose and a NUL come first, so that no subscriber key can make one purpose's
         // message equal another's.
         let code = HMAC<SHA256>.authenticationCode(for: Array("\(purpose.rawValue)\u{0}\(subscriber)".utf8), using: key)
-        return Self.base64URL(Array(code))
-    }
-
-    /// Base64url without padding (RFC 4648 §5), written directly: the Foundation version
-    /// (`base64EncodedString` and three `replacingOccurrences`) cost more than the HMAC itself.
-    static func base64URL<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
-        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-        return alphabet.withUTF8Buffer { table in
-            var output: [UInt8] = []
-            output.reserveCapacity((bytes.count * 4 + 2) / 3)
-            var iterator = bytes.makeIterator()
-            while let first = iterator.next() {
-                let second = iterator.next()
-                let third = second == nil ? nil : iterator.next()
-                let group = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
-                output.append(table[Int(group >> 18 & 63)])
-                output.append(table[Int(group >> 12 & 63)])
-                if second != nil { output.append(table[Int(group >> 6 & 63)]) }
-                if third != nil { output.append(table[Int(group & 63)]) }
-            }
-            return String(decoding: output, as: UTF8.self)
-        }
+        return Base64.string(Array(code), alphabet: .url)
     }
 
     static func decodeBase64URL(_ text: String) -> [UInt8]? {

@@ -1,3 +1,4 @@
+import Posts
 import XMLWriting
 
 /// Atom 1.0 (RFC 4287) through libxml2's writer.
@@ -54,12 +55,4 @@ struct AtomWriter {
         if let uri = author.uri { try xml.element("uri", text: uri) }
         try xml.endElement()
     }
-}
-
-import Posts
-
-/// What Herald says about itself in `generator` fields.
-enum HeraldInfo {
-    static let version = "0.1.0"
-    static let uri = "https://github.com/herald-feeds/herald"
 }

@@ -1,9 +1,13 @@
+import Feeds
 import MarkdownRendering
 import SMTPTransport
 import XMLWriting
 
 /// Process-wide setup of the C libraries, for `main` to call before anything else runs.
 public enum Runtime {
+    /// Herald's version, as `herald --version` prints it.
+    public static let version = HeraldInfo.version
+
     /// Initialises libxml2 and libcurl and registers cmark-gfm's extensions while the process
     /// is still single-threaded (none of these libraries' initialisation is thread-safe).
     public static func initialize() {

@@ -12,7 +12,7 @@ struct HeraldCommand: ParsableCommand {
             Herald reads the posts folder named in config.json and writes feeds/atom.xml, rss.xml \
             and feed.json for the site, for each tag and for each author.
             """,
-        version: "0.1.0",
+        version: Runtime.version,
         subcommands: [BuildCommand.self, CheckCommand.self, DigestCommand.self])
 
     static func main() {

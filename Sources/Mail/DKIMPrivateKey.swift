@@ -122,8 +122,8 @@ enum DKIMPrivateKey: Sendable {
     /// (RFC 6376 §3.6.1), of the raw 32-byte public key for Ed25519 (RFC 8463 §4.2).
     var publicKeyBase64: String {
         switch self {
-        case .rsa(let key): return DKIMBase64.string(Array(key.publicKey.derRepresentation))
-        case .ed25519(let key): return DKIMBase64.string(Array(key.key.publicKey.rawRepresentation))
+        case .rsa(let key): return Base64.string(Array(key.publicKey.derRepresentation))
+        case .ed25519(let key): return Base64.string(Array(key.key.publicKey.rawRepresentation))
         }
     }
 

@@ -152,7 +152,7 @@ public struct DKIMSigner: Sendable {
                 folder.append(name + terminator, separatedBySpace: false)
             }
         }
-        folder.append("bh=" + DKIMBase64.string(Array(bodyHash)) + ";")
+        folder.append("bh=" + Base64.string(Array(bodyHash)) + ";")
         folder.appendTagName("b=", minimumRoom: 8)
 
         // Header hash: the selected fields, then this field with an empty b=, without its CRLF.
@@ -165,7 +165,7 @@ public struct DKIMSigner: Sendable {
         canonical.removeLast(2)
         let signature = try key.signature(for: SHA256.hash(data: canonical))
 
-        folder.appendFolded(DKIMBase64.encode(signature))
+        folder.appendFolded(Base64.encode(signature))
         folder.bytes.append(MailCharacters.carriageReturn)
         folder.bytes.append(MailCharacters.lineFeed)
 

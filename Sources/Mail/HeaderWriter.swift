@@ -276,7 +276,7 @@ struct HeaderWriter {
             if separated { output.append(MailCharacters.space) }
             let before = output.count
             output.append(contentsOf: useQ ? "=?utf-8?Q?".utf8 : "=?utf-8?B?".utf8)
-            if useQ { appendQEncoded(chunk) } else { appendBase64(chunk) }
+            if useQ { appendQEncoded(chunk) } else { Base64.append(chunk, to: &output) }
             output.append(UInt8(ascii: "?"))
             output.append(UInt8(ascii: "="))
             let written = output.count - before
@@ -332,24 +332,6 @@ struct HeaderWriter {
                 output.append(MailCharacters.hexDigits[Int(byte >> 4)])
                 output.append(MailCharacters.hexDigits[Int(byte & 0x0F)])
             }
-        }
-    }
-
-    private static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    private mutating func appendBase64(_ chunk: UnsafeBufferPointer<UInt8>) {
-        let alphabet = Self.base64Alphabet
-        var index = 0
-        while index < chunk.count {
-            let first = UInt32(chunk[index])
-            let second = index + 1 < chunk.count ? UInt32(chunk[index + 1]) : 0
-            let third = index + 2 < chunk.count ? UInt32(chunk[index + 2]) : 0
-            let group = first << 16 | second << 8 | third
-            output.append(alphabet[Int(group >> 18 & 0x3F)])
-            output.append(alphabet[Int(group >> 12 & 0x3F)])
-            output.append(index + 1 < chunk.count ? alphabet[Int(group >> 6 & 0x3F)] : UInt8(ascii: "="))
-            output.append(index + 2 < chunk.count ? alphabet[Int(group & 0x3F)] : UInt8(ascii: "="))
-            index += 3
         }
     }
 

@@ -24,3 +24,10 @@ import Testing
         #expect(!slug.hasSuffix("-"))
     }
 }
+
+@Suite struct LanguageTagTests {
+    @Test(arguments: [("fr", true), ("fr-CA", true), ("FR-be", true), ("Fr", true), ("fra", false), ("en", false), ("fy", false), ("", false), ("f", false), ("frr", false)])
+    func frenchIsRecognisedByItsPrimarySubtag(tag: String, french: Bool) {
+        #expect(LanguageTag.isFrench(tag) == french)
+    }
+}

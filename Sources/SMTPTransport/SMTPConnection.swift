@@ -13,27 +13,37 @@ import Darwin
 /// `curl_easy_recv`, pipelined (RFC 2920) when the server offers PIPELINING: two round trips
 /// per message instead of four, and the body with its final "." in one write.
 ///
+/// Every read and write is bounded: by the transaction's deadline and the reply timeout,
+/// checked on every read, and by `ReplyReader`'s limits on a reply's lines. Whatever goes
+/// wrong ends the session with a classified outcome; `uncertain` only once the final "." of
+/// the body was written and its answer never came.
+///
 /// Blocking and confined to one thread: `SMTPTransport` gives each of its worker threads a
 /// connection of its own. C types stay inside this file.
 final class SMTPConnection {
     private let handle: UnsafeMutableRawPointer
     private let transactionTimeoutMs: Int
-    /// Each wait for a reply (at most the transaction's own limit).
+    /// Each wait for a reply, and for a write to make progress (at most the transaction's limit).
     private let replyTimeoutMs: Int
     /// The session is open and in a clean state (between transactions).
     private var connected = false
     private var socket: curl_socket_t = -1
     /// The server's last EHLO (after STARTTLS, when any) offered PIPELINING.
     private var pipelining = false
+    /// The server's last EHLO offered SIZE (RFC 1870): MAIL FROM then declares the size.
+    private var sizeOffered = false
+    /// The largest message the server takes, when its SIZE keyword gave one.
+    private var sizeLimit: Int?
     private let connectReplies = ConnectReplies()
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var input = ReplyReader()
 
     init(settings: SMTPSettings) throws(SMTPConfigurationError) {
+        try settings.validate()
         guard let handle = curl_easy_init() else { throw .curl("curl_easy_init failed") }
         self.handle = handle
         transactionTimeoutMs = max(1, settings.transactionTimeout.milliseconds)
-        replyTimeoutMs = min(transactionTimeoutMs, 30_000)
+        replyTimeoutMs = min(transactionTimeoutMs, max(1, settings.replyTimeout.milliseconds))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         // The path of an SMTP URL is the name libcurl announces in EHLO.
         let base = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
@@ -42,7 +52,8 @@ final class SMTPConnection {
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeout.milliseconds)
         try set(CURLOPT_TIMEOUT_MS, settings.transactionTimeout.milliseconds)
-        try set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, min(settings.transactionTimeout.milliseconds / 1000, 30)))
+        // Each reply while libcurl connects (greeting, EHLO, STARTTLS, AUTH), in whole seconds.
+        try set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, (replyTimeoutMs + 999) / 1000))
         try set(CURLOPT_MAXCONNECTS, 1)
         switch settings.tls {
         case .starttls, .implicit:
@@ -52,6 +63,7 @@ final class SMTPConnection {
             try set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
         }
         if let file = settings.caCertificateFile { try set(CURLOPT_CAINFO, file) }
+        // `validate()` made sure that credentials only go with TLS required.
         if let username = settings.username { try set(CURLOPT_USERNAME, username) }
         if let password = settings.password { try set(CURLOPT_PASSWORD, password) }
         try check(herald_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
@@ -67,7 +79,7 @@ final class SMTPConnection {
     deinit {
         if connected {
             // Polite end of session; libcurl does not send QUIT for a connect-only connection.
-            let deadline = Deadline(ms: 1000)
+            let deadline = Deadline(ms: 1000, reason: "no answer to QUIT")
             if write(Array("QUIT\r\n".utf8), deadline: deadline) == nil { _ = readReply(deadline: deadline) }
         }
         curl_easy_cleanup(handle)
@@ -82,9 +94,10 @@ final class SMTPConnection {
             switch transact(message) {
             case .done(let outcome):
                 return outcome
-            case .lostBeforeAnyReply(let outcome):
-                // A reused session the server had already closed (idle timeout): nothing was
-                // accepted, so one retry on a new connection is safe.
+            case .sessionClosed(let outcome):
+                // A reused session the server had already closed (idle timeout, or a limit of
+                // messages per session announced with 421): nothing was accepted, so one retry
+                // on a new connection is safe.
                 guard mayRetry else { return outcome }
                 mayRetry = false
             }
@@ -113,6 +126,8 @@ final class SMTPConnection {
         }
         socket = fd
         pipelining = connectReplies.pipelining
+        sizeOffered = connectReplies.sizeOffered
+        sizeLimit = connectReplies.sizeLimit
         connected = true
         return nil
     }
@@ -127,63 +142,87 @@ final class SMTPConnection {
 
     private enum Result {
         case done(DeliveryOutcome)
-        case lostBeforeAnyReply(DeliveryOutcome)
+        /// The session turned out closed before the server accepted anything: lost before any
+        /// reply, or 421 to MAIL.
+        case sessionClosed(DeliveryOutcome)
     }
 
     private func transact(_ message: OutgoingMessage) -> Result {
-        let deadline = Deadline(ms: transactionTimeoutMs)
-        var commands: [[UInt8]] = [Array("MAIL FROM:<\(message.sender)>\r\n".utf8)]
-        for recipient in message.recipients { commands.append(Array("RCPT TO:<\(recipient)>\r\n".utf8)) }
-        commands.append(Array("DATA\r\n".utf8))
-        var lastCode = 0
-        var lastText = ""
-        var gotReply = false
+        let size = message.bytes.count
+        if let sizeLimit, size > sizeLimit {
+            // Nothing was written: the session stays clean for the next message.
+            return .done(.permanent(
+                code: 552,
+                text: "5.3.4 the message is \(size) bytes, more than the \(sizeLimit) the server accepts (SIZE); nothing was sent"))
+        }
+        let deadline = Deadline(
+            ms: transactionTimeoutMs, reason: "timed out: the transaction took longer than \(Self.seconds(transactionTimeoutMs))")
+        // The addresses were validated when they were made (no CR, LF or "<>" inside).
+        var commands: [(name: String, bytes: [UInt8])] = [
+            ("MAIL FROM", Array("MAIL FROM:<\(message.sender)>\(sizeOffered ? " SIZE=\(size)" : "")\r\n".utf8))
+        ]
+        for recipient in message.recipients { commands.append(("RCPT TO", Array("RCPT TO:<\(recipient)>\r\n".utf8))) }
+        commands.append(("DATA", Array("DATA\r\n".utf8)))
+        var lastReply: Reply?
+        var finalDotWritten = false
 
-        /// The connection failed before the body was sent (temporary) or after (uncertain,
-        /// through the classifier's 354 rule).
+        /// The connection failed: before the final dot was written, nothing can have been
+        /// delivered (temporary); after, the message may have been (uncertain).
         func lost(_ error: String) -> Result {
             drop()
             let outcome = SMTPOutcomeClassifier.classify(
-                result: error, curlCode: 0, lastReplyCode: lastCode, lastReplyText: lastText)
-            return gotReply ? .done(outcome) : .lostBeforeAnyReply(outcome)
+                result: error, curlCode: 0, lastReplyCode: lastReply?.code ?? 0, lastReplyText: lastReply?.line ?? "",
+                awaitingFinalReply: finalDotWritten)
+            return lastReply == nil ? .sessionClosed(outcome) : .done(outcome)
         }
-        func refused(_ reply: Reply) -> Result {
+        /// A reply that is not the one expected: 4xx temporary, 5xx permanent, anything else
+        /// (354 to MAIL or RCPT, 250 to DATA) a broken server, temporary.
+        func refused(_ reply: Reply, to command: String, first: Bool) -> Result {
             drop()
-            return .done(SMTPOutcomeClassifier.classify(
-                result: reply.line, curlCode: 0, lastReplyCode: reply.code, lastReplyText: reply.line))
+            let outcome = SMTPOutcomeClassifier.classify(
+                result: "unexpected reply to \(command): \(reply.line)", curlCode: 0, lastReplyCode: reply.code,
+                lastReplyText: reply.line)
+            return first && reply.code == 421 ? .sessionClosed(outcome) : .done(outcome)
         }
 
         if pipelining {
             // MAIL, every RCPT and DATA in one write; then their replies, in order.
-            if let error = write(commands.flatMap { $0 }, deadline: deadline) { return lost(error) }
+            if let error = write(commands.flatMap(\.bytes), deadline: deadline) { return lost(error) }
         }
         for (index, command) in commands.enumerated() {
-            if !pipelining, let error = write(command, deadline: deadline) { return lost(error) }
+            if !pipelining, let error = write(command.bytes, deadline: deadline) { return lost(error) }
             let reply: Reply
             switch readReply(deadline: deadline) {
             case .failure(let error): return lost(error.message)
-            case .success(let r): reply = r
+            case .success(let received): reply = received
             }
-            gotReply = true
-            lastCode = reply.code
-            lastText = reply.line
+            let first = lastReply == nil
+            lastReply = reply
             let isData = index == commands.count - 1
             if isData ? reply.code != 354 : !(200..<300).contains(reply.code) {
                 // A failed MAIL or RCPT: the replies still due are dropped with the session.
-                return refused(reply)
+                return refused(reply, to: command.name, first: first)
             }
         }
         if let error = write(Self.dataBlock(message.bytes), deadline: deadline) { return lost(error) }
+        finalDotWritten = true
         switch readReply(deadline: deadline) {
         case .failure(let error):
             return lost(error.message)
         case .success(let reply):
+            lastReply = reply
             if (200..<300).contains(reply.code) {
                 return .done(SMTPOutcomeClassifier.classify(
                     result: nil, curlCode: 0, lastReplyCode: reply.code, lastReplyText: reply.line))
             }
-            return refused(reply)
+            if (400..<600).contains(reply.code) { return refused(reply, to: "the end of the message", first: false) }
+            // Neither accepted nor refused: as good as no answer.
+            return lost("unexpected reply to the end of the message: \(reply.line)")
         }
+    }
+
+    private static func seconds(_ milliseconds: Int) -> String {
+        milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
     }
 
     /// The message dot-stuffed (a "." that starts a line, after CRLF, is doubled, as libcurl
@@ -216,18 +255,23 @@ final class SMTPConnection {
 
     // MARK: - I/O over libcurl's connection
 
-    /// Writes all of `bytes`; an error message on failure.
+    /// Writes all of `bytes`; an error message on failure. Fails when the transaction's
+    /// deadline passes or when the server takes nothing for the reply timeout (it stopped
+    /// reading).
     private func write(_ bytes: [UInt8], deadline: Deadline) -> String? {
         var offset = 0
+        var progress = deadline.earliest(stalledWriteDeadline())
         while offset < bytes.count {
+            if progress.remainingMs == 0 { return progress.reason }
             var sent = 0
             let code = bytes.withUnsafeBytes { raw in
                 curl_easy_send(handle, raw.baseAddress! + offset, raw.count - offset, &sent)
             }
             if code.rawValue == CURLE_OK.rawValue {
                 offset += sent
+                if sent > 0 { progress = deadline.earliest(stalledWriteDeadline()) }
             } else if code.rawValue == CURLE_AGAIN.rawValue {
-                if let error = wait(for: Int16(POLLOUT), deadline: deadline) { return error }
+                if let error = wait(for: Int16(POLLOUT), deadline: progress) { return error }
             } else {
                 return "sending to the SMTP server failed: \(String(cString: curl_easy_strerror(code)))"
             }
@@ -235,10 +279,23 @@ final class SMTPConnection {
         return nil
     }
 
-    /// The next complete reply (multi-line replies joined; its last line kept as the text).
+    private func stalledWriteDeadline() -> Deadline {
+        Deadline(ms: replyTimeoutMs, reason: "the SMTP server took nothing for \(Self.seconds(replyTimeoutMs)) (it stopped reading)")
+    }
+
+    /// The next complete reply (multi-line replies joined; its last line kept as the text),
+    /// within the reply timeout and the transaction's deadline, checked before every read: a
+    /// server that keeps sending cannot hold the connection past them.
     private func readReply(deadline: Deadline) -> Swift.Result<Reply, ReplyError> {
+        let deadline = deadline.earliest(
+            Deadline(ms: replyTimeoutMs, reason: "no reply from the SMTP server within \(Self.seconds(replyTimeoutMs))"))
         while true {
-            if let reply = input.nextReply() { return .success(reply) }
+            do {
+                if let reply = try input.nextReply() { return .success(reply) }
+            } catch {
+                return .failure(error)
+            }
+            if deadline.remainingMs == 0 { return .failure(ReplyError(deadline.reason)) }
             let count = input.withFreeSpace(4096) { buffer, capacity -> Int in
                 var received = 0
                 let code = curl_easy_recv(handle, buffer, capacity, &received)
@@ -260,15 +317,15 @@ final class SMTPConnection {
         }
     }
 
+    /// Waits until the socket is ready for `events`; the deadline's reason when it passes first.
     private func wait(for events: Int16, deadline: Deadline) -> String? {
-        let remaining = min(deadline.remainingMs, replyTimeoutMs)
-        guard remaining > 0 else { return "timed out waiting for the SMTP server" }
         var descriptor = pollfd(fd: socket, events: events, revents: 0)
         while true {
-            let ready = poll(&descriptor, 1, Int32(remaining))
+            let remaining = deadline.remainingMs
+            guard remaining > 0 else { return deadline.reason }
+            let ready = poll(&descriptor, 1, Int32(min(remaining, Int(Int32.max))))
             if ready > 0 { return nil }  // readable, writable, or an error the next call reports
-            if ready == 0 { return "timed out waiting for the SMTP server" }
-            if errno != EINTR { return "poll failed (errno \(errno))" }
+            if ready < 0 && errno != EINTR { return "poll failed: \(SystemError.message(errno))" }
         }
     }
 
@@ -302,14 +359,18 @@ final class SMTPConnection {
     }
 }
 
-/// What the server said while libcurl connected: whether its last EHLO offered PIPELINING,
-/// and the last lines (for the outcome of a failed connection).
+/// What the server said while libcurl connected: the EHLO keywords Herald uses (PIPELINING,
+/// SIZE) from its last EHLO, and the last lines (for the outcome of a failed connection).
 private final class ConnectReplies {
     private(set) var pipelining = false
+    private(set) var sizeOffered = false
+    private(set) var sizeLimit: Int?
     private var replies: [String] = []
 
     func reset() {
         pipelining = false
+        sizeOffered = false
+        sizeLimit = nil
         replies.removeAll(keepingCapacity: true)
     }
 
@@ -321,22 +382,46 @@ private final class ConnectReplies {
     func reply(_ data: UnsafeMutablePointer<CChar>, length: Int) {
         var bytes = UnsafeRawBufferPointer(start: data, count: length)[...]
         while let last = bytes.last, last == 0x0D || last == 0x0A { bytes = bytes.dropLast() }
-        let line = String(decoding: bytes, as: UTF8.self)
+        // Kept for error messages only: no more than a reply line's worth.
+        let line = String(decoding: bytes.prefix(ReplyReader.maximumLineLength), as: UTF8.self)
         // A 220 (greeting, or "ready to start TLS") precedes a new EHLO: forget the old one.
-        if line.hasPrefix("220") { pipelining = false }
-        if line.hasPrefix("250"), line.count >= 4,
-           line.dropFirst(4).uppercased().split(separator: " ").first == "PIPELINING" {
-            pipelining = true
+        if line.hasPrefix("220") {
+            pipelining = false
+            sizeOffered = false
+            sizeLimit = nil
+        }
+        if line.hasPrefix("250"), line.utf8.count >= 4 {
+            let words = line.dropFirst(4).split(separator: " ", omittingEmptySubsequences: true)
+            switch words.first?.uppercased() {
+            case "PIPELINING":
+                pipelining = true
+            case "SIZE":
+                // "SIZE" alone or "SIZE 0": the extension without a fixed limit (RFC 1870).
+                sizeOffered = true
+                sizeLimit = words.count > 1 ? Int(words[1]).flatMap { $0 > 0 ? $0 : nil } : nil
+            default:
+                break
+            }
         }
         if replies.count == 16 { replies.removeFirst() }
         replies.append(line)
     }
 }
 
-/// A point in time on the monotonic clock.
+/// A point in time on the monotonic clock, and what to say when it passes.
 private struct Deadline {
     private let end: ContinuousClock.Instant
-    init(ms: Int) { end = .now + .milliseconds(ms) }
+    let reason: String
+
+    init(ms: Int, reason: String) {
+        end = .now + .milliseconds(ms)
+        self.reason = reason
+    }
+
+    /// Whichever of the two passes first.
+    func earliest(_ other: Deadline) -> Deadline { other.end < end ? other : self }
+
+    /// Milliseconds left, 0 once passed (at least 1 while any time is left).
     var remainingMs: Int {
         let left = ContinuousClock.now.duration(to: end)
         return left <= .zero ? 0 : max(1, left.milliseconds)

@@ -4,14 +4,12 @@
 /// have been delivered": the last SMTP reply code can. While libcurl opens the session, it
 /// reports (measured against aiosmtpd with libcurl 7.88) a refused STARTTLS as error 64 with
 /// the EHLO reply (250) and wrong credentials as error 67 with 535; during the transaction,
-/// which `SMTPConnection` speaks itself, the rule is the same as libcurl's: a 4xx reply is
-/// temporary, a 5xx permanent, and a connection lost after 354 (the body was sent, the final
-/// answer never came) is uncertain.
+/// which `SMTPConnection` speaks itself, a 4xx reply is temporary and a 5xx permanent. A
+/// failure is `uncertain` only when the final "." of the body was written and the server's
+/// answer to it never came: the connection keeps track of that itself, because a last reply
+/// of 354 does not say it (354 can answer MAIL or RCPT from a broken server, and a server can
+/// stop reading in the middle of the body).
 enum SMTPOutcomeClassifier {
-    /// The reply that invites the message body; when a transfer fails with this as the last
-    /// reply, the body was (at least partly) sent and the final answer never came.
-    static let startMailInput = 354
-
     static let loginDenied = 67  // CURLE_LOGIN_DENIED
     static let sslRequiredButRefused = 64  // CURLE_USE_SSL_FAILED
 
@@ -19,13 +17,17 @@ enum SMTPOutcomeClassifier {
     ///   - result: `nil` when libcurl reported success, else its error message.
     ///   - lastReplyCode: `CURLINFO_RESPONSE_CODE`, 0 when no reply came.
     ///   - lastReplyText: the last reply line as received (`250 2.0.0 Ok: queued`).
-    static func classify(result: String?, curlCode: Int, lastReplyCode: Int, lastReplyText: String) -> DeliveryOutcome {
+    ///   - awaitingFinalReply: the whole body and its final "." were written and no final
+    ///     reply to them came: a failure then may or may not have delivered the message.
+    static func classify(
+        result: String?, curlCode: Int, lastReplyCode: Int, lastReplyText: String, awaitingFinalReply: Bool = false
+    ) -> DeliveryOutcome {
         let text = replyText(lastReplyText, code: lastReplyCode)
         guard let error = result else {
             return .sent(code: lastReplyCode == 0 ? 250 : lastReplyCode, text: text)
         }
-        if lastReplyCode == startMailInput {
-            return .uncertain(text: "connection lost after the message was sent, before the server's answer (\(error))")
+        if awaitingFinalReply {
+            return .uncertain(text: "the message was sent, but the server's answer never came (\(error))")
         }
         switch curlCode {
         case loginDenied:

@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A real SMTP server for delivery tests: `Tests/Support/smtp_server.py` (Debian's aiosmtpd) in a
 /// child process, on 127.0.0.1 and a free port, with its JSON event log in a temporary folder.
 ///
@@ -164,8 +158,7 @@ public final class SMTPTestServer: Sendable {
     /// The JSON-lines event log.
     public let logPath: String
     private let directory: TemporaryDirectory
-    private let stderrPath: String
-    private let child: Child
+    private let process: ServerProcess
 
     /// "smtp://127.0.0.1:PORT" or "smtps://127.0.0.1:PORT".
     public var url: String { "\(options.tls == .implicit ? "smtps" : "smtp")://127.0.0.1:\(port)" }
@@ -175,7 +168,6 @@ public final class SMTPTestServer: Sendable {
         let directory = try TemporaryDirectory(prefix: "herald-smtp")
         let logPath = directory.url.appendingPathComponent("events.jsonl").path
         let stderrPath = directory.url.appendingPathComponent("stderr.txt").path
-        func readStderr() -> String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
         var arguments = [
             Repository.root.appendingPathComponent("Tests/Support/smtp_server.py").path,
@@ -195,65 +187,35 @@ public final class SMTPTestServer: Sendable {
         }
         arguments += options.arguments
 
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repository.python)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        let ready = ReadyLine()
-        // Reads the READY line, then keeps draining stdout until the server exits.
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            ready.append(data)
-        }
+        let process: ServerProcess
         do {
-            try process.run()
+            process = try ServerProcess(arguments: arguments, stderrPath: stderrPath, timeout: timeout)
         } catch {
-            stdout.fileHandleForReading.readabilityHandler = nil
             directory.remove()
-            throw LaunchError(message: "cannot start \(Repository.python): \(error)", stderr: "")
+            throw error
         }
-        let child = Child(process: process, stdout: stdout)
-
-        let line = ready.wait(timeout: timeout)
-        guard let line, line.hasPrefix("READY "), let port = Int(line.dropFirst(6)) else {
-            let exited = ready.ended
-            child.stop()
-            let stderr = readStderr()
-            directory.remove()
-            let message =
-                if let line { "unexpected first line \(line.debugDescription)" }
-                else if exited { "the server exited with status \(child.terminationStatus) before READY" }
-                else { "no READY line within \(timeout) s" }
-            throw LaunchError(message: message, stderr: stderr)
-        }
-        self.port = port
+        self.port = process.port
         self.options = options
         self.caCertificatePath = caCertificatePath
         self.logPath = logPath
         self.directory = directory
-        self.stderrPath = stderrPath
-        self.child = child
+        self.process = process
     }
 
     deinit {
-        child.stop()
+        process.stop()
         directory.remove()
     }
 
     /// SIGTERM, then waits for the exit (SIGKILL after 5 s). Idempotent; the log stays readable
     /// until the object goes away.
     public func stop() {
-        child.stop()
+        process.stop()
     }
 
     /// What the server wrote on stderr (aiosmtpd errors, Python tracebacks).
     public func stderr() -> String {
-        (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        process.stderr()
     }
 
     /// Every event logged so far, in order.
@@ -307,92 +269,6 @@ public final class SMTPTestServer: Sendable {
     }
 
     private func rawEvents() throws -> [[String: Any]] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: logPath))
-        var objects: [[String: Any]] = []
-        // A line still being written has no newline yet: skip it.
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        lines.removeLast()
-        for line in lines where !line.isEmpty {
-            if let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
-                objects.append(object)
-            }
-        }
-        return objects
-    }
-}
-
-/// The child process and its stdout pipe, behind a lock.
-private final class Child: @unchecked Sendable {
-    private let lock = NSLock()
-    private let process: Process
-    private let stdout: Pipe
-    private var stopped = false
-
-    init(process: Process, stdout: Pipe) {
-        self.process = process
-        self.stdout = stdout
-    }
-
-    /// The exit status (or signal number), once stopped.
-    var terminationStatus: Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        return process.isRunning ? -1 : process.terminationStatus
-    }
-
-    func stop() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !stopped else { return }
-        stopped = true
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
-        stdout.fileHandleForReading.readabilityHandler = nil
-        try? stdout.fileHandleForReading.close()
-    }
-}
-
-/// Collects the child's stdout until its first line.
-private final class ReadyLine: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var buffer = Data()
-    private var line: String?
-    private var _ended = false
-
-    /// Whether stdout reached its end (the child exited or closed it).
-    var ended: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return _ended
-    }
-
-    func append(_ data: Data) {
-        condition.lock()
-        defer { condition.unlock() }
-        if data.isEmpty { _ended = true }
-        if line == nil {
-            buffer.append(data)
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer = Data()
-            }
-        }
-        condition.broadcast()
-    }
-
-    /// The first line, or nil when stdout ended or `timeout` passed without one.
-    func wait(timeout: Double) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        condition.lock()
-        defer { condition.unlock() }
-        while line == nil && !_ended {
-            if !condition.wait(until: deadline) { break }
-        }
-        return line
+        try ServerProcess.events(inLog: logPath)
     }
 }

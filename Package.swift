@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C bridges: a module map and a shim header each, nothing else.
@@ -53,6 +55,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(name: "SMTPTransport", dependencies: ["Mail", "CCurl"], swiftSettings: swiftSettings),
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(
             name: "Digests",
             dependencies: [
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(
             name: "MarkdownRenderingTests", dependencies: ["MarkdownRendering"], swiftSettings: swiftSettings),
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Posts", "CivilCalendar", "TestSupport"], swiftSettings: swiftSettings),

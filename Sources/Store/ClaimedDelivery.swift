@@ -1,0 +1,50 @@
+import Foundation
+
+/// A delivery a worker holds under a lease: the row, and what it needs to make the message.
+public struct ClaimedDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var digestID: Int64
+    public var subscriberID: Int64
+    public var email: String
+    public var name: String?
+    /// The subscriber's status now: someone who left after planning is skipped.
+    public var subscriberStatus: SubscriberStatus
+    /// Fixed when the digest was planned; the same on every attempt.
+    public var messageID: String
+    /// Attempts so far, this one included.
+    public var attempts: Int
+    /// How many times this row has already ended `uncertain`.
+    public var uncertainCount: Int
+}
+
+/// What became of one claimed delivery, as the worker that held it reports it.
+public struct DeliveryResult: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        case sent
+        /// Try again at `retryAt`.
+        case deferred(retryAt: Date)
+        case failed
+        /// Try again at `retryAt`, or never (`nil`: final).
+        case uncertain(retryAt: Date?)
+        case skipped
+    }
+
+    public var deliveryID: Int64
+    public var outcome: Outcome
+    /// The server's reply (or the reason), for `herald digest list` and the admin.
+    public var replyCode: Int?
+    public var replyText: String
+    /// Set the subscriber's status too (a 5.1.x reply: `bounced`).
+    public var subscriberStatus: SubscriberStatus?
+
+    public init(
+        deliveryID: Int64, outcome: Outcome, replyCode: Int? = nil, replyText: String = "",
+        subscriberStatus: SubscriberStatus? = nil
+    ) {
+        self.deliveryID = deliveryID
+        self.outcome = outcome
+        self.replyCode = replyCode
+        self.replyText = replyText
+        self.subscriberStatus = subscriberStatus
+    }
+}

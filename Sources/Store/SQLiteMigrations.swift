@@ -1,0 +1,63 @@
+import GRDB
+
+/// Every schema change of the SQLite store, in order. A migration, once released, never
+/// changes: a new one is added.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-subscribers-digests-deliveries") { db in
+            try db.execute(sql: """
+                CREATE TABLE subscriber (
+                    id INTEGER PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE,
+                    name TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
+                    newsletters TEXT NOT NULL DEFAULT '',
+                    createdAt REAL NOT NULL,
+                    updatedAt REAL NOT NULL
+                );
+                CREATE TABLE post (
+                    entryID TEXT PRIMARY KEY,
+                    publishedAt REAL NOT NULL,
+                    firstSeenAt REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX post_firstSeen ON post(firstSeenAt);
+                CREATE TABLE digest (
+                    id INTEGER PRIMARY KEY,
+                    newsletterID TEXT NOT NULL,
+                    windowStart REAL,
+                    windowEnd REAL NOT NULL,
+                    subject TEXT NOT NULL,
+                    trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+                    status TEXT NOT NULL CHECK (status IN ('sending', 'completed')),
+                    postIDs TEXT NOT NULL,
+                    content BLOB NOT NULL,
+                    createdAt REAL NOT NULL,
+                    completedAt REAL
+                );
+                CREATE INDEX digest_newsletter ON digest(newsletterID, status);
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY,
+                    digestID INTEGER NOT NULL REFERENCES digest(id) ON DELETE CASCADE,
+                    subscriberID INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+                    messageID TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'inflight', 'sent', 'deferred', 'failed', 'uncertain', 'skipped')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    uncertainCount INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt REAL,
+                    leaseOwner TEXT,
+                    leaseExpiresAt REAL,
+                    replyCode INTEGER,
+                    replyText TEXT,
+                    updatedAt REAL NOT NULL,
+                    UNIQUE (digestID, subscriberID)
+                );
+                CREATE INDEX delivery_due ON delivery(nextAttemptAt) WHERE nextAttemptAt IS NOT NULL;
+                CREATE INDEX delivery_lease ON delivery(leaseExpiresAt) WHERE state = 'inflight';
+                CREATE INDEX delivery_digest_state ON delivery(digestID, state);
+                CREATE INDEX delivery_subscriber ON delivery(subscriberID);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: DeliveryQueue {
+    public func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
+        async throws(StoreError) -> [ClaimedDelivery]
+    {
+        try await write { db in
+            // SQLite has one writer at a time: selecting, then updating, in one write
+            // transaction is what `FOR UPDATE SKIP LOCKED` gives a server database.
+            let digestFilter = digestID == nil ? "" : "AND d.digestID = \(digestID!)"
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id, d.digestID, d.subscriberID, d.messageID, d.attempts, d.uncertainCount,
+                           s.email, s.name, s.status
+                    FROM delivery d JOIN subscriber s ON s.id = d.subscriberID
+                    WHERE d.nextAttemptAt IS NOT NULL AND d.nextAttemptAt <= ? \(digestFilter)
+                    ORDER BY d.nextAttemptAt, d.id
+                    LIMIT ?
+                    """,
+                arguments: [now.storeValue, limit])
+            let take = try db.cachedStatement(sql: """
+                UPDATE delivery SET state = 'inflight', nextAttemptAt = NULL, leaseOwner = ?, leaseExpiresAt = ?,
+                    attempts = attempts + 1, updatedAt = ?
+                WHERE id = ?
+                """)
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                try take.execute(arguments: [owner, leaseUntil.storeValue, now.storeValue, id])
+                return ClaimedDelivery(
+                    id: id, digestID: row["digestID"], subscriberID: row["subscriberID"], email: row["email"],
+                    name: row["name"], subscriberStatus: SubscriberStatus(rawValue: row["status"]) ?? .pending,
+                    messageID: row["messageID"], attempts: (row["attempts"] as Int) + 1,
+                    uncertainCount: row["uncertainCount"])
+            }
+        }
+    }
+
+    @discardableResult
+    public func record(_ results: [DeliveryResult], owner: String, at now: Date) async throws(StoreError) -> Int {
+        try await write { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE delivery SET state = ?, nextAttemptAt = ?, uncertainCount = uncertainCount + ?,
+                    replyCode = ?, replyText = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
+                """)
+            let bounce = try db.cachedStatement(sql: """
+                UPDATE subscriber SET status = ?, updatedAt = ? WHERE id = (SELECT subscriberID FROM delivery WHERE id = ?)
+                """)
+            var updated = 0
+            for result in results {
+                let (state, next, uncertain): (DeliveryState, Date?, Int)
+                switch result.outcome {
+                case .sent: (state, next, uncertain) = (.sent, nil, 0)
+                case .deferred(let retryAt): (state, next, uncertain) = (.deferred, retryAt, 0)
+                case .failed: (state, next, uncertain) = (.failed, nil, 0)
+                case .uncertain(let retryAt): (state, next, uncertain) = (.uncertain, retryAt, 1)
+                case .skipped: (state, next, uncertain) = (.skipped, nil, 0)
+                }
+                try update.execute(arguments: [
+                    state.rawValue, next?.storeValue, uncertain, result.replyCode, result.replyText, now.storeValue,
+                    result.deliveryID, owner,
+                ])
+                let changed = db.changesCount
+                updated += changed
+                if changed > 0, let status = result.subscriberStatus {
+                    try bounce.execute(arguments: [status.rawValue, now.storeValue, result.deliveryID])
+                }
+            }
+            return updated
+        }
+    }
+
+    @discardableResult
+    public func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'uncertain', uncertainCount = uncertainCount + 1,
+                        nextAttemptAt = CASE WHEN uncertainCount + 1 <= ? THEN ? ELSE NULL END,
+                        replyText = 'the worker holding this delivery stopped (lease of ' || leaseOwner || ' expired)',
+                        replyCode = NULL, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                    WHERE state = 'inflight' AND leaseExpiresAt < ?
+                    """,
+                arguments: [uncertainRetries, now.storeValue, now.storeValue, now.storeValue])
+            return db.changesCount
+        }
+    }
+
+    public func nextDue(digestID: Int64?) async throws(StoreError) -> Date? {
+        try await read { db in
+            let filter = digestID == nil ? "" : "AND digestID = \(digestID!)"
+            return try Double.fetchOne(
+                db, sql: "SELECT min(nextAttemptAt) FROM delivery WHERE nextAttemptAt IS NOT NULL \(filter)"
+            ).map(Date.init(storeValue:))
+        }
+    }
+}

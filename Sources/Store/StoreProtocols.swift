@@ -1,0 +1,80 @@
+import Foundation
+
+/// Subscribers: the people who take one or more newsletters.
+public protocol SubscriberStore: Sendable {
+    /// Adds or updates `inputs` in one transaction. New subscribers get `status`; existing
+    /// `pending` ones move to `status`; `unsubscribed` and `bounced` ones change status only
+    /// with `resubscribe`. Names and newsletters are replaced by the input's.
+    func addSubscribers(_ inputs: [SubscriberInput], status: SubscriberStatus, resubscribe: Bool, at now: Date)
+        async throws(StoreError) -> SubscriberChanges
+    /// Subscribers in id order, optionally only those taking `newsletter` and in `status`.
+    func subscribers(newsletter: String?, status: SubscriberStatus?) async throws(StoreError) -> [Subscriber]
+    func subscriber(email: String) async throws(StoreError) -> Subscriber?
+    func subscriber(id: Int64) async throws(StoreError) -> Subscriber?
+    func setStatus(_ status: SubscriberStatus, subscriberID: Int64, at now: Date) async throws(StoreError)
+    /// Deletes the subscriber and their delivery history; `false` when there was none.
+    func removeSubscriber(email: String) async throws(StoreError) -> Bool
+}
+
+/// Which posts Herald has seen published, and when it first saw each.
+public protocol PostLedger: Sendable {
+    /// Records the published posts (entry id, publication date). Posts already known keep
+    /// their first-seen time. On an empty ledger (a new store), each post counts as seen at
+    /// its own publication date, so that the first digest does not take every old post as new.
+    func recordPublished(_ posts: [(entryID: String, publishedAt: Date)], at now: Date) async throws(StoreError)
+    /// Entry ids first seen after `start` (or ever, when `nil`) and at or before `end`.
+    func postsFirstSeen(after start: Date?, upTo end: Date) async throws(StoreError) -> Set<String>
+}
+
+/// Digests and their planning.
+public protocol DigestStore: Sendable {
+    /// The end of the newsletter's latest completed digest's window.
+    func lastCompletedWindowEnd(newsletterID: String) async throws(StoreError) -> Date?
+    /// The newsletter's oldest digest that is still sending.
+    func unfinishedDigest(newsletterID: String) async throws(StoreError) -> Digest?
+    /// In one transaction: the digest row, and one `pending` delivery, with its Message-ID,
+    /// for each confirmed subscriber who takes the newsletter. Returns the digest and how many
+    /// deliveries it has.
+    func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int)
+    func digest(id: Int64) async throws(StoreError) -> Digest?
+    /// Every digest, newest first, with its delivery counts.
+    func digests() async throws(StoreError) -> [(digest: Digest, counts: DeliveryCounts)]
+    func counts(digestID: Int64) async throws(StoreError) -> DeliveryCounts
+    /// Marks the digest completed when every delivery is final; returns whether it is.
+    func completeIfFinal(digestID: Int64, at now: Date) async throws(StoreError) -> Bool
+    /// Puts the digest's `failed`, `deferred` and `uncertain` deliveries back in the queue,
+    /// due now; returns how many.
+    func retry(digestID: Int64, at now: Date) async throws(StoreError) -> Int
+}
+
+/// The delivery queue. Its operations are ones a server database does natively
+/// (`SELECT … FOR UPDATE SKIP LOCKED`), so that any number of workers, in one process or
+/// several, can drain one queue.
+public protocol DeliveryQueue: Sendable {
+    /// Claims at most `limit` due deliveries (of `digestID`, or of any digest) for `owner`
+    /// until `leaseUntil`: they become `inflight` in the store before this returns.
+    func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
+        async throws(StoreError) -> [ClaimedDelivery]
+    /// Records outcomes of deliveries `owner` holds, in one transaction. A row whose lease
+    /// `owner` no longer holds is left alone. Returns how many rows were updated.
+    @discardableResult
+    func record(_ results: [DeliveryResult], owner: String, at now: Date) async throws(StoreError) -> Int
+    /// Rows whose lease ran out (their worker died) become `uncertain`: due again now while
+    /// they have been uncertain at most `uncertainRetries` times, final after that.
+    @discardableResult
+    func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int
+    /// The earliest time a delivery of `digestID` (or of any digest) is due, if any is waiting.
+    func nextDue(digestID: Int64?) async throws(StoreError) -> Date?
+}
+
+/// Everything Herald keeps: what `herald run` and the commands open.
+public typealias HeraldStore = SubscriberStore & PostLedger & DigestStore & DeliveryQueue
+
+/// The store could not do what was asked; the message says what to check.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

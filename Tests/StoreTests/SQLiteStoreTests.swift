@@ -1,0 +1,174 @@
+import Foundation
+import Store
+import Testing
+import TestSupport
+
+@Suite struct SQLiteStoreTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func withStore<T>(_ body: (SQLiteStore, TemporaryDirectory) async throws -> T) async throws -> T {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
+        return try await body(store, folder)
+    }
+
+    func plan(_ store: SQLiteStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int) {
+        try await store.plan(
+            DigestPlan(
+                newsletterID: newsletter, windowStart: nil, windowEnd: now, subject: "Lettre «\u{A0}1\u{A0}»", trigger: .manual,
+                postIDs: ["tag:a.org,2026-01-01:x"], content: Data("contenu".utf8), messageIDDomain: "a.org"),
+            at: now)
+    }
+
+    @Test func addingIsIdempotentAndComparesDomainsCaseInsensitively() async throws {
+        try await withStore { store, _ in
+            let first = try await store.addSubscribers(
+                [SubscriberInput(email: "Jean@Example.ORG", name: "Jean"), SubscriberInput(email: "zoe@example.org", newsletters: ["hebdo"])],
+                status: .confirmed, resubscribe: false, at: t0)
+            #expect(first == SubscriberChanges(added: 2))
+            let again = try await store.addSubscribers(
+                [SubscriberInput(email: "Jean@example.org", name: "Jean"), SubscriberInput(email: "zoe@EXAMPLE.org", newsletters: ["hebdo"])],
+                status: .confirmed, resubscribe: false, at: t0)
+            #expect(again == SubscriberChanges(unchanged: 2))
+            // The local part keeps its case: another mailbox.
+            let other = try await store.addSubscribers([SubscriberInput(email: "jean@example.org")], status: .pending, resubscribe: false, at: t0)
+            #expect(other.added == 1)
+            let jean = try #require(try await store.subscriber(email: "Jean@EXAMPLE.org"))
+            #expect(jean.email == "Jean@example.org")
+            #expect(jean.name == "Jean")
+            #expect(jean.status == .confirmed)
+            #expect(try await store.subscribers(newsletter: "mensuel", status: nil).map(\.email) == ["Jean@example.org", "jean@example.org"])
+            #expect(try await store.subscribers(newsletter: "hebdo", status: .confirmed).map(\.email) == ["Jean@example.org", "zoe@example.org"])
+        }
+    }
+
+    @Test func confirmingAndResubscribingRules() async throws {
+        try await withStore { store, _ in
+            _ = try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .pending, resubscribe: false, at: t0)
+            // Re-adding as confirmed confirms; re-adding as pending never unconfirms.
+            #expect(try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .confirmed, resubscribe: false, at: t0).updated == 1)
+            #expect(try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .pending, resubscribe: false, at: t0).unchanged == 1)
+            let id = try #require(try await store.subscriber(email: "a@x.org")).id
+            try await store.setStatus(.unsubscribed, subscriberID: id, at: t0)
+            // An import does not bring back someone who left; an explicit re-add does.
+            #expect(try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .confirmed, resubscribe: false, at: t0).unchanged == 1)
+            #expect(try await store.subscriber(id: id)?.status == .unsubscribed)
+            #expect(try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .confirmed, resubscribe: true, at: t0).updated == 1)
+            #expect(try await store.subscriber(id: id)?.status == .confirmed)
+            #expect(try await store.removeSubscriber(email: "A@X.ORG") == false)  // local part differs
+            #expect(try await store.removeSubscriber(email: "a@X.ORG"))
+            #expect(try await store.subscriber(id: id) == nil)
+        }
+    }
+
+    @Test func planningMakesOneDeliveryPerConfirmedSubscriberOfTheNewsletter() async throws {
+        try await withStore { store, _ in
+            let inputs = (0..<50).map { SubscriberInput(email: "s\($0)@x.org", newsletters: $0 % 5 == 0 ? ["mensuel"] : []) }
+            _ = try await store.addSubscribers(inputs, status: .confirmed, resubscribe: false, at: t0)
+            _ = try await store.addSubscribers([SubscriberInput(email: "pending@x.org")], status: .pending, resubscribe: false, at: t0)
+            let (digest, count) = try await plan(store, at: t0)
+            #expect(count == 40)
+            #expect(digest.status == .sending)
+            #expect(digest.subject == "Lettre «\u{A0}1\u{A0}»")
+            #expect(digest.content == Data("contenu".utf8))
+            #expect(try await store.unfinishedDigest(newsletterID: "hebdo")?.id == digest.id)
+            #expect(try await store.counts(digestID: digest.id)[.pending] == 40)
+            let claimed = try await store.claim(limit: 100, digestID: digest.id, owner: "w", leaseUntil: t0 + 60, at: t0)
+            #expect(claimed.count == 40)
+            #expect(Set(claimed.map(\.messageID)).count == 40)
+            #expect(claimed.allSatisfy { $0.messageID.hasPrefix("herald.\(digest.id).\($0.subscriberID).") && $0.messageID.hasSuffix("@a.org") })
+            #expect(!claimed.contains { $0.email == "pending@x.org" })
+        }
+    }
+
+    @Test func leasesOutcomesAndCompletion() async throws {
+        try await withStore { store, _ in
+            _ = try await store.addSubscribers((0..<4).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
+            let (digest, _) = try await plan(store, at: t0)
+            let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
+            #expect(rows.count == 4)
+            // Nothing is claimed twice while the lease holds.
+            #expect(try await store.claim(limit: 10, digestID: nil, owner: "b", leaseUntil: t0 + 60, at: t0 + 1).isEmpty)
+            // Another owner cannot record outcomes for rows it does not hold.
+            #expect(try await store.record([DeliveryResult(deliveryID: rows[0].id, outcome: .sent)], owner: "b", at: t0 + 2) == 0)
+            let results = [
+                DeliveryResult(deliveryID: rows[0].id, outcome: .sent, replyCode: 250, replyText: "250 ok"),
+                DeliveryResult(deliveryID: rows[1].id, outcome: .deferred(retryAt: t0 + 100), replyCode: 451, replyText: "451 later"),
+                DeliveryResult(deliveryID: rows[2].id, outcome: .failed, replyCode: 550, replyText: "550 5.1.1 no such user", subscriberStatus: .bounced),
+            ]
+            #expect(try await store.record(results, owner: "a", at: t0 + 2) == 3)
+            #expect(try await store.subscriber(id: rows[2].subscriberID)?.status == .bounced)
+            // rows[3]'s worker died: its lease expires into `uncertain`, due again once.
+            #expect(try await store.expireLeases(at: t0 + 30, uncertainRetries: 1) == 0)
+            #expect(try await store.expireLeases(at: t0 + 61, uncertainRetries: 1) == 1)
+            #expect(try await store.counts(digestID: digest.id)[.uncertain] == 1)
+            #expect(try await !store.completeIfFinal(digestID: digest.id, at: t0 + 62))
+            let retried = try await store.claim(limit: 10, digestID: nil, owner: "c", leaseUntil: t0 + 200, at: t0 + 62)
+            #expect(retried.map(\.id) == [rows[3].id])
+            #expect(retried[0].messageID == rows[3].messageID)
+            #expect(retried[0].uncertainCount == 1)
+            #expect(retried[0].attempts == 2)
+            // Its second uncertain end is final; the deferred row comes back when due.
+            try await store.record([DeliveryResult(deliveryID: rows[3].id, outcome: .uncertain(retryAt: nil))], owner: "c", at: t0 + 63)
+            #expect(try await store.nextDue(digestID: digest.id) == t0 + 100)
+            let deferred = try await store.claim(limit: 10, digestID: nil, owner: "c", leaseUntil: t0 + 300, at: t0 + 100)
+            #expect(deferred.map(\.id) == [rows[1].id])
+            try await store.record([DeliveryResult(deliveryID: rows[1].id, outcome: .sent)], owner: "c", at: t0 + 101)
+            #expect(try await store.completeIfFinal(digestID: digest.id, at: t0 + 102))
+            #expect(try await store.lastCompletedWindowEnd(newsletterID: "hebdo") == t0)
+            let counts = try await store.counts(digestID: digest.id)
+            #expect(counts[.sent] == 2 && counts[.failed] == 1 && counts[.uncertain] == 1)
+            // retry puts failed and uncertain rows back, with their Message-IDs.
+            #expect(try await store.retry(digestID: digest.id, at: t0 + 200) == 2)
+            let again = try await store.claim(limit: 10, digestID: nil, owner: "d", leaseUntil: t0 + 400, at: t0 + 200)
+            #expect(Set(again.map(\.messageID)) == Set([rows[2].messageID, rows[3].messageID]))
+            let listed = try await store.digests()
+            #expect(listed.count == 1 && listed[0].counts[.inflight] == 2)
+        }
+    }
+
+    @Test func twoStoresOnOneFileNeverClaimTheSameRow() async throws {
+        try await withStore { store, folder in
+            let other = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
+            _ = try await store.addSubscribers((0..<500).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
+            _ = try await plan(store, at: t0)
+            let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for (index, each) in [store, other, store, other].enumerated() {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let rows = try await each.claim(limit: 7, digestID: nil, owner: "w\(index)", leaseUntil: t0 + 60, at: t0)
+                            if rows.isEmpty { return mine }
+                            mine += rows.map(\.id)
+                        }
+                    }
+                }
+                var all: [Int64] = []
+                for try await ids in group { all += ids }
+                return all
+            }
+            #expect(claimed.count == 500)
+            #expect(Set(claimed).count == 500)
+        }
+    }
+
+    @Test func theLedgerSeedsOldPostsAtTheirDatesAndNewOnesWhenSeen() async throws {
+        try await withStore { store, _ in
+            try await store.recordPublished([("old", t0 - 86_400 * 30), ("recent", t0 - 3600)], at: t0)
+            try await store.recordPublished([("old", t0 - 86_400 * 30), ("backdated", t0 - 86_400 * 10)], at: t0 + 60)
+            #expect(try await store.postsFirstSeen(after: t0 - 7200, upTo: t0 + 60) == ["recent", "backdated"])
+            #expect(try await store.postsFirstSeen(after: nil, upTo: t0) == ["old", "recent"])
+        }
+    }
+
+    @Test func anUnwritableLocationIsAClearError() {
+        do {
+            _ = try SQLiteStore(path: "/proc/herald/var/herald.sqlite")
+            Issue.record("opened a store under /proc")
+        } catch {
+            #expect(error.description.contains("/proc/herald/var/herald.sqlite"))
+            #expect(error.description.contains("store.path"))
+        }
+    }
+}

@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Digests",
             dependencies: [
-                "Posts", "CivilCalendar", "MarkdownRendering", "Mail", "SMTPTransport",
+                "Posts", "CivilCalendar", "MarkdownRendering", "Mail", "SMTPTransport", "Store",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

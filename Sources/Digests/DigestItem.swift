@@ -1,7 +1,7 @@
 import Foundation
 
 /// One post as a digest shows it: everything resolved (absolute URL, rendered HTML).
-public struct DigestItem: Sendable, Hashable {
+public struct DigestItem: Sendable, Hashable, Codable {
     public var title: String
     /// Absolute URL of the post.
     public var url: String

@@ -74,6 +74,20 @@ extension SQLiteStore: DeliveryQueue {
 
     @discardableResult
     public func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
+        try await expire(where: "leaseExpiresAt < ?", [now.storeValue], at: now, uncertainRetries: uncertainRetries)
+    }
+
+    @discardableResult
+    public func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
+        guard !owners.isEmpty else { return 0 }
+        let marks = Array(repeating: "?", count: owners.count).joined(separator: ", ")
+        return try await expire(
+            where: "leaseOwner IN (\(marks))", StatementArguments(Array(owners)), at: now, uncertainRetries: uncertainRetries)
+    }
+
+    private func expire(where condition: String, _ arguments: StatementArguments, at now: Date, uncertainRetries: Int)
+        async throws(StoreError) -> Int
+    {
         try await write { db in
             try db.execute(
                 sql: """
@@ -81,10 +95,29 @@ extension SQLiteStore: DeliveryQueue {
                         nextAttemptAt = CASE WHEN uncertainCount + 1 <= ? THEN ? ELSE NULL END,
                         replyText = 'the worker holding this delivery stopped (lease of ' || leaseOwner || ' expired)',
                         replyCode = NULL, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
-                    WHERE state = 'inflight' AND leaseExpiresAt < ?
+                    WHERE state = 'inflight' AND \(condition)
                     """,
-                arguments: [uncertainRetries, now.storeValue, now.storeValue, now.storeValue])
+                arguments: [uncertainRetries, now.storeValue, now.storeValue] + arguments)
             return db.changesCount
+        }
+    }
+
+    public func leaseOwners() async throws(StoreError) -> Set<String> {
+        try await read { db in
+            Set(try String.fetchAll(db, sql: "SELECT DISTINCT leaseOwner FROM delivery WHERE state = 'inflight' AND leaseOwner IS NOT NULL"))
+        }
+    }
+
+    public func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError) {
+        guard !deliveryIDs.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE delivery SET
+                    state = CASE WHEN uncertainCount > 0 THEN 'uncertain' WHEN attempts > 1 THEN 'deferred' ELSE 'pending' END,
+                    attempts = attempts - 1, nextAttemptAt = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
+                """)
+            for id in deliveryIDs { try statement.execute(arguments: [now.storeValue, now.storeValue, id, owner]) }
         }
     }
 

@@ -63,6 +63,15 @@ public protocol DeliveryQueue: Sendable {
     /// they have been uncertain at most `uncertainRetries` times, final after that.
     @discardableResult
     func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int
+    /// Rows of `owners` become `uncertain` at once, as if their leases had run out: for
+    /// workers known to be dead (a process of this host that no longer exists).
+    @discardableResult
+    func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int
+    /// The owners of the leases held now.
+    func leaseOwners() async throws(StoreError) -> Set<String>
+    /// Gives back claimed rows that were never handed to a transport (a worker told to stop):
+    /// due again now, in the state they had.
+    func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError)
     /// The earliest time a delivery of `digestID` (or of any digest) is due, if any is waiting.
     func nextDue(digestID: Int64?) async throws(StoreError) -> Date?
 }

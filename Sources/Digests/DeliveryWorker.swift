@@ -1,0 +1,230 @@
+import Foundation
+import SMTPTransport
+import Store
+import Synchronization
+
+/// Drains the delivery queue: claims due deliveries under a lease, makes each message as its
+/// row is claimed (memory does not grow with the number of subscribers), hands it to the
+/// transport, and records outcomes in bounded batches.
+///
+/// The promise: a delivery is `inflight` in the store before its message goes to the
+/// transport, and its outcome is committed at most `commitBatch` outcomes later. So a crash
+/// re-sends at most `concurrency + commitBatch` messages that had arrived, each with its
+/// original Message-ID (its row expires into `uncertain`, which is retried once).
+public struct DeliveryWorker: Sendable {
+    public struct Settings: Sendable {
+        /// Names this worker's leases: `host:pid:random`.
+        public var owner: String
+        /// Messages handed to the transport at once.
+        public var concurrency: Int
+        /// Rows claimed per round trip to the store.
+        public var claimBatch: Int
+        /// The most outcomes held before they are committed (they count in the duplicate bound).
+        public var commitBatch: Int
+        /// How long a claim holds; a worker that dies releases its rows this much later.
+        public var lease: TimeInterval
+        public var policy: RetryPolicy
+
+        public init(
+            owner: String = DeliveryWorker.defaultOwner(), concurrency: Int = 4, claimBatch: Int = 16, commitBatch: Int = 32,
+            lease: TimeInterval = 300, policy: RetryPolicy = RetryPolicy()
+        ) {
+            self.owner = owner
+            self.concurrency = max(1, concurrency)
+            self.claimBatch = max(1, claimBatch)
+            self.commitBatch = max(1, commitBatch)
+            self.lease = lease
+            self.policy = policy
+        }
+    }
+
+    /// What this worker did so far, for a progress display.
+    public struct Progress: Sendable, Hashable {
+        public var sent = 0
+        public var deferred = 0
+        public var failed = 0
+        public var uncertain = 0
+        public var skipped = 0
+        public var handled: Int { sent + deferred + failed + uncertain + skipped }
+    }
+
+    public var store: any DeliveryQueue & DigestStore
+    public var transport: any MailTransport
+    /// The mailer of a newsletter, by id.
+    public var mailer: @Sendable (String) -> DigestMailer?
+    public var settings: Settings
+
+    public init(
+        store: any DeliveryQueue & DigestStore, transport: any MailTransport, settings: Settings,
+        mailer: @escaping @Sendable (String) -> DigestMailer?
+    ) {
+        self.store = store
+        self.transport = transport
+        self.settings = settings
+        self.mailer = mailer
+    }
+
+    /// `host:pid:random`, so that a process of this host can tell a dead worker's leases.
+    public static func defaultOwner() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Delivers due rows of `digestID` (or of every digest) until none is due, or until `stop`
+    /// is set. With `waitForRetries`, deferred rows of the digest are waited for (until `stop`)
+    /// instead of left for later. Claimed rows not yet handed to the transport when stopping are
+    /// given back; messages already handed over finish first.
+    @discardableResult
+    public func run(
+        digestID: Int64?, waitForRetries: Bool = false, stop: StopSignal = StopSignal(),
+        progress: @Sendable (Progress) -> Void = { _ in }
+    ) async throws(StoreError) -> Progress {
+        try await expireDeadWorkers()
+        var state = RunState()
+        do {
+            try await withThrowingTaskGroup(of: DeliveryResult.self) { group in
+                var inFlight = 0
+                while true {
+                    if state.buffer.isEmpty && !stop.isStopped {
+                        try await refill(&state, digestID: digestID)
+                    }
+                    if stop.isStopped || state.buffer.isEmpty {
+                        if inFlight > 0, let result = try await group.next() {
+                            inFlight -= 1
+                            try await collect(result, into: &state, progress: progress)
+                            continue
+                        }
+                        try await flush(&state, progress: progress)
+                        if stop.isStopped { break }
+                        guard waitForRetries, let due = try await store.nextDue(digestID: digestID) else { break }
+                        // Wait for the next retry, a second at a time, so that `stop` is seen.
+                        let wait = min(max(0, due.timeIntervalSinceNow), 1)
+                        try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+                        continue
+                    }
+                    while inFlight < settings.concurrency, !state.buffer.isEmpty {
+                        let delivery = state.buffer.removeFirst()
+                        let context = state.contexts[delivery.digestID]
+                        group.addTask { await self.deliver(delivery, context: context) }
+                        inFlight += 1
+                    }
+                    if let result = try await group.next() {
+                        inFlight -= 1
+                        try await collect(result, into: &state, progress: progress)
+                    }
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            // Only the store throws in the group (Task.sleep throws on cancellation).
+        }
+        try await store.release(state.buffer.map(\.id), owner: settings.owner, at: Date())
+        for digest in state.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
+        return state.progress
+    }
+
+    /// The worker's own loop variables.
+    private struct RunState {
+        var buffer: [ClaimedDelivery] = []
+        var results: [DeliveryResult] = []
+        var contexts: [Int64: Context] = [:]
+        var touchedDigests = Set<Int64>()
+        var progress = Progress()
+        var lastExpiry = Date()
+    }
+
+    /// What making a digest's messages needs, looked up once per digest.
+    struct Context: Sendable {
+        var mailer: DigestMailer?
+        var prepared: DigestMailer.Prepared?
+        var plannedAt: Date
+        var problem: DigestMailError?
+    }
+
+    private func refill(_ state: inout RunState, digestID: Int64?) async throws(StoreError) {
+        let now = Date()
+        if now.timeIntervalSince(state.lastExpiry) > 10 {
+            state.lastExpiry = now
+            try await store.expireLeases(at: now, uncertainRetries: settings.policy.uncertainRetries)
+        }
+        state.buffer = try await store.claim(
+            limit: settings.claimBatch, digestID: digestID, owner: settings.owner,
+            leaseUntil: now.addingTimeInterval(settings.lease), at: now)
+        for id in Set(state.buffer.map(\.digestID)) where state.contexts[id] == nil {
+            state.contexts[id] = try await context(forDigest: id)
+            state.touchedDigests.insert(id)
+        }
+    }
+
+    private func context(forDigest id: Int64) async throws(StoreError) -> Context {
+        guard let digest = try await store.digest(id: id) else {
+            return Context(plannedAt: Date(), problem: .unreadableContent(digestID: id))
+        }
+        guard let mailer = mailer(digest.newsletterID) else {
+            return Context(plannedAt: digest.createdAt, problem: .unknownNewsletter(digest.newsletterID))
+        }
+        guard let prepared = mailer.prepare(digest) else {
+            return Context(plannedAt: digest.createdAt, problem: .unreadableContent(digestID: id))
+        }
+        return Context(mailer: mailer, prepared: prepared, plannedAt: digest.createdAt)
+    }
+
+    private func deliver(_ delivery: ClaimedDelivery, context: Context?) async -> DeliveryResult {
+        guard delivery.subscriberStatus == .confirmed else {
+            return DeliveryResult(
+                deliveryID: delivery.id, outcome: .skipped, replyText: "subscriber is \(delivery.subscriberStatus.rawValue)")
+        }
+        guard let context, let mailer = context.mailer, let prepared = context.prepared else {
+            let problem = context?.problem ?? .unreadableContent(digestID: delivery.digestID)
+            return DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: problem.description)
+        }
+        let message: OutgoingMessage
+        do {
+            message = try mailer.message(for: delivery, prepared: prepared)
+        } catch {
+            return DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: error.description)
+        }
+        let outcome = await transport.send(message)
+        return settings.policy.result(for: delivery, outcome: outcome, plannedAt: context.plannedAt, at: Date())
+    }
+
+    private func collect(_ result: DeliveryResult, into state: inout RunState, progress: (Progress) -> Void) async throws(StoreError) {
+        state.results.append(result)
+        switch result.outcome {
+        case .sent: state.progress.sent += 1
+        case .deferred: state.progress.deferred += 1
+        case .failed: state.progress.failed += 1
+        case .uncertain: state.progress.uncertain += 1
+        case .skipped: state.progress.skipped += 1
+        }
+        if state.results.count >= settings.commitBatch { try await flush(&state, progress: progress) }
+    }
+
+    private func flush(_ state: inout RunState, progress: (Progress) -> Void) async throws(StoreError) {
+        guard !state.results.isEmpty else { return }
+        try await store.record(state.results, owner: settings.owner, at: Date())
+        state.results.removeAll(keepingCapacity: true)
+        progress(state.progress)
+    }
+
+    /// Leases held by processes of this host that no longer exist are released at once,
+    /// without waiting for them to run out.
+    private func expireDeadWorkers() async throws(StoreError) {
+        let host = ProcessInfo.processInfo.hostName
+        let dead = try await store.leaseOwners().filter { owner in
+            let parts = owner.split(separator: ":")
+            guard parts.count == 3, parts[0] == host, let pid = Int32(parts[1]) else { return false }
+            return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+        }
+        try await store.expireLeases(heldBy: dead, at: Date(), uncertainRetries: settings.policy.uncertainRetries)
+        try await store.expireLeases(at: Date(), uncertainRetries: settings.policy.uncertainRetries)
+    }
+}
+
+/// Tells a running `DeliveryWorker` to stop claiming (Ctrl-C, SIGTERM).
+public final class StopSignal: Sendable {
+    private let stopped = Atomic<Bool>(false)
+    public init() {}
+    public func stop() { stopped.store(true, ordering: .relaxed) }
+    public var isStopped: Bool { stopped.load(ordering: .relaxed) }
+}

@@ -2,7 +2,8 @@
 /// to jump to it.
 ///
 /// Its `description` is the compiler-style line `FILE:LINE:COL: error: MESSAGE` that
-/// `herald check` and `herald build` print.
+/// `herald check` and `herald build` print, always one line: file name and message are
+/// escaped with `DiagnosticText`.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// How serious a diagnostic is. An error keeps the post out of every output; a warning
     /// does not.
@@ -29,9 +30,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COL: error: MESSAGE`; the position is `1:1` when the problem is about the whole file,
-    /// so that tools that parse this format always find three fields.
+    /// so that tools that parse this format always find three fields. Control characters, line
+    /// breaks and backslashes are escaped in both, and `:` in the file name (see `DiagnosticText`).
     public var description: String {
-        "\(file):\(max(line, 1)):\(max(column, 1)): \(severity.rawValue): \(message)"
+        "\(DiagnosticText.escapedFileName(file)):\(max(line, 1)):\(max(column, 1)): \(severity.rawValue): "
+            + DiagnosticText.escaped(message)
     }
 }
 

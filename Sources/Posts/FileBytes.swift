@@ -24,23 +24,24 @@ enum FileBytes {
     static let firstReadSize = 32 * 1024
 
     private static func read(descriptor: Int32, limit: Int) -> Result<[UInt8], Failure> {
-        guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
+        guard descriptor >= 0 else { return .failure(.unreadable(SystemError.message(errno))) }
         defer { close(descriptor) }
         var failure: String?
         var bytes = [UInt8](unsafeUninitializedCapacity: firstReadSize) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
             count = readFully(
-                descriptor, into: buffer.baseAddress!, capacity: firstReadSize, stopAtShortRead: true, failure: &failure)
+                descriptor, into: base, capacity: min(buffer.count, firstReadSize), stopAtShortRead: true, failure: &failure)
         }
         if let failure { return .failure(.unreadable(failure)) }
         guard bytes.count == firstReadSize else { return .success(bytes) }
         // A larger file: now its size matters.
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
-        let size = Int(info.st_size)
+        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(SystemError.message(errno))) }
+        let size = max(Int(info.st_size), 0)
         guard size <= limit else { return .failure(.tooLarge(size)) }
         let rest = [UInt8](unsafeUninitializedCapacity: max(size - firstReadSize, 0) + 1) { buffer, count in
-            count = readFully(
-                descriptor, into: buffer.baseAddress!, capacity: buffer.count, stopAtShortRead: false, failure: &failure)
+            guard let base = buffer.baseAddress else { return }
+            count = readFully(descriptor, into: base, capacity: buffer.count, stopAtShortRead: false, failure: &failure)
         }
         if let failure { return .failure(.unreadable(failure)) }
         bytes += rest
@@ -60,12 +61,13 @@ enum FileBytes {
             let got = Glibc.read(descriptor, buffer + count, capacity - count)
             if got < 0 {
                 if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
+                failure = SystemError.message(errno)
                 return count
             }
             if got == 0 { break }
-            count += got
-            if stopAtShortRead && got < capacity - count + got { break }
+            let asked = capacity - count
+            count += min(got, asked)
+            if stopAtShortRead && got < asked { break }
         }
         return count
     }

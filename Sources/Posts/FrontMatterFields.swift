@@ -4,7 +4,6 @@ import Yams
 /// The front matter keys of one post, read and checked one by one.
 struct FrontMatterFields {
     var context: Context
-    let firstLine: Int
     let dates: PostDate
 
     var title: String?
@@ -21,9 +20,8 @@ struct FrontMatterFields {
     var language: String?
     var image: String?
 
-    init(context: Context, firstLine: Int, dates: PostDate) {
+    init(context: Context, dates: PostDate) {
         self.context = context
-        self.firstLine = firstLine
         self.dates = dates
     }
 
@@ -35,7 +33,7 @@ struct FrontMatterFields {
     mutating func read(_ mapping: Node.Mapping) {
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else {
-                context.warning(at: keyNode, firstLine, "front matter key is not a string; it is ignored")
+                context.warning(at: keyNode, "front matter key is not a string; it is ignored")
                 continue
             }
             switch key {
@@ -54,19 +52,17 @@ struct FrontMatterFields {
                 if let text = optionalText(value, key: key) {
                     let made = Slug.make(text)
                     if made.isEmpty {
-                        context.error(at: value, firstLine, "slug: '\(text)' has no letter or digit")
+                        context.error(at: value, "slug: \(DiagnosticText.quoted(text)) has no letter or digit")
                     } else {
                         slug = made
                     }
                 }
             case "id":
                 if let text = optionalText(value, key: key) {
-                    if Self.isAbsoluteIRI(text) {
-                        id = text
+                    if let problem = EntryID.problem(text) {
+                        context.error(at: value, "id: \(DiagnosticText.quoted(text)) \(problem)")
                     } else {
-                        context.error(
-                            at: value, firstLine,
-                            "id: '\(text)' is not an absolute IRI; use a tag: URI such as 'tag:example.org,2026-01-31:my-post'")
+                        id = text
                     }
                 }
             case "lang":
@@ -74,18 +70,19 @@ struct FrontMatterFields {
                     if LanguageTag.isValid(text) {
                         language = text
                     } else {
-                        context.error(at: value, firstLine, "lang: '\(text)' is not a language tag such as 'fr' or 'fr-CA'")
+                        context.error(
+                            at: value, "lang: \(DiagnosticText.quoted(text)) is not a BCP 47 language tag such as 'fr' or 'fr-CA'")
                     }
                 }
             case "image": image = webReference(value, key: key)
             default:
                 context.warning(
-                    at: keyNode, firstLine,
-                    "unknown front matter key '\(key)' is ignored (known keys: \(Self.knownKeys.sorted().joined(separator: ", ")))")
+                    at: keyNode,
+                    "unknown front matter key \(DiagnosticText.quoted(key)) is ignored (known keys: \(Self.knownKeys.sorted().joined(separator: ", ")))")
             }
         }
         if let updated, let date, updated < date {
-            context.warning(firstLine, 1, "'updated' is before 'date'; the post's date is used instead")
+            context.warning(context.locator?.firstLine ?? 1, 1, "'updated' is before 'date'; the post's date is used instead")
             self.updated = nil
         }
     }
@@ -94,11 +91,11 @@ struct FrontMatterFields {
 
     private mutating func scalarString(_ node: Node, key: String) -> String? {
         if node.null != nil {
-            context.error(at: node, firstLine, "\(key): must not be empty (found a YAML null)")
+            context.error(at: node, "\(key): must not be empty (found a YAML null)")
             return nil
         }
         guard case .scalar(let scalar) = node else {
-            context.error(at: node, firstLine, "\(key): expected text, found a \(Self.kind(of: node))")
+            context.error(at: node, "\(key): expected text, found a \(Self.kind(of: node))")
             return nil
         }
         return scalar.string
@@ -108,7 +105,7 @@ struct FrontMatterFields {
         guard let raw = scalarString(node, key: key) else { return nil }
         let cleaned = cleanInlineText(raw, node: node, key: key)
         if cleaned.isEmpty {
-            context.error(at: node, firstLine, "\(key): must not be empty")
+            context.error(at: node, "\(key): must not be empty")
             return nil
         }
         return cleaned
@@ -121,7 +118,8 @@ struct FrontMatterFields {
         return cleaned.isEmpty ? nil : cleaned
     }
 
-    /// One-line text: line breaks and tabs become spaces, other control characters are dropped
+    /// One-line text: line breaks (U+2028 and U+2029 too) and tabs become spaces, other control
+    /// characters are dropped
     /// (with a warning), surrounding white space is trimmed. No-break spaces are kept as typed.
     private mutating func cleanInlineText(_ raw: String, node: Node, key: String) -> String {
         if Self.isCleanInlineText(raw) { return raw }
@@ -129,43 +127,74 @@ struct FrontMatterFields {
         var scalars = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars {
             switch scalar.value {
-            case 0x09, 0x0A, 0x0D: scalars.append(" ")
+            case 0x09, 0x0A, 0x0D, 0x2028, 0x2029: scalars.append(" ")
             case 0x00...0x1F, 0x7F, 0x80...0x9F, 0xFFFE, 0xFFFF:
                 removed = true
             default: scalars.append(scalar)
             }
         }
         if removed {
-            context.warning(at: node, firstLine, "\(key): control characters removed")
+            context.warning(at: node, "\(key): control characters removed")
         }
         return String(scalars).trimmingCharacters(in: .whitespaces)
     }
 
     /// A URL that will be made absolute against the post's: an http(s) URL or a relative
-    /// reference. Other schemes (`javascript:`, `data:`) are dropped with a warning.
+    /// reference. Other schemes (`javascript:`, `data:`) are dropped with a warning, and so is a
+    /// reference that no percent-encoding can make a URI: a `%` that starts no `%XX` escape, a
+    /// second `#`, `[` or `]` outside an IPv6 host, an http(s) URL without a host. Spaces and
+    /// non-ASCII characters are fine: they are percent-encoded when written.
     private mutating func webReference(_ node: Node, key: String) -> String? {
         guard let text = optionalText(node, key: key) else { return nil }
-        if let colon = text.firstIndex(of: ":"), !text[..<colon].contains("/"), !text[..<colon].contains("?"),
-            !text[..<colon].contains("#")
-        {
-            let scheme = text[..<colon].lowercased()
-            guard scheme == "http" || scheme == "https" else {
-                context.warning(at: node, firstLine, "\(key): only http(s) URLs and relative paths are allowed, found '\(scheme):'; it is ignored")
-                return nil
-            }
+        if let problem = Self.webReferenceProblem(text) {
+            context.warning(at: node, "\(key): \(DiagnosticText.quoted(text)) \(problem); it is ignored")
+            return nil
         }
         return text
     }
 
+    static func webReferenceProblem(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        var rest = bytes[...]
+        if let length = URISyntax.schemeLength(bytes) {
+            let scheme = String(decoding: bytes[..<length], as: UTF8.self).lowercased()
+            guard scheme == "http" || scheme == "https" else {
+                return "is not an http(s) URL or a relative path (found '\(scheme):')"
+            }
+            rest = bytes[(length + 1)...]
+            guard rest.starts(with: Array("//".utf8)), let host = rest.dropFirst(2).first, host != UInt8(ascii: "/") else {
+                return "has no host after \(scheme)://"
+            }
+            rest = rest.dropFirst(2)
+            if host == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")),
+                rest[(rest.startIndex + 1)..<close].allSatisfy({ URISyntax.isHexDigit($0) || $0 == UInt8(ascii: ":") })
+            {
+                rest = rest[(close + 1)...]
+            }
+        }
+        guard URISyntax.hasValidEscapes(rest) else { return "has a '%' that does not start an escape such as %20" }
+        guard !rest.contains(UInt8(ascii: "[")), !rest.contains(UInt8(ascii: "]")) else {
+            return "has '[' or ']' outside an IPv6 host; write them as %5B and %5D"
+        }
+        guard rest.count(where: { $0 == UInt8(ascii: "#") }) <= 1 else { return "has more than one '#'" }
+        return nil
+    }
+
     private mutating func instant(_ node: Node, key: String) -> Date? {
         guard let text = scalarString(node, key: key) else { return nil }
-        guard let parsed = dates.parse(text) else {
+        switch dates.read(text) {
+        case .success(let date):
+            return date
+        case .failure(.unreadable):
             context.error(
-                at: node, firstLine,
-                "\(key): cannot read '\(text)' as a date; write YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or add a zone such as +01:00")
-            return nil
+                at: node,
+                "\(key): cannot read \(DiagnosticText.quoted(text)) as a date; write YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or add a zone such as +01:00")
+        case .failure(.yearOutOfRange):
+            context.error(
+                at: node,
+                "\(key): \(DiagnosticText.quoted(text)) is outside the years 0001–9999 (in UTC or in the site's time zone), which feeds cannot write")
         }
-        return parsed
+        return nil
     }
 
     private mutating func flag(_ node: Node, key: String) -> Bool {
@@ -176,7 +205,7 @@ struct FrontMatterFields {
             default: break
             }
         }
-        context.error(at: node, firstLine, "\(key): expected true or false")
+        context.error(at: node, "\(key): expected true or false")
         return false
     }
 
@@ -191,21 +220,34 @@ struct FrontMatterFields {
                 case "email":
                     email = optionalText(value, key: "author.email")
                     if let address = email, !Author.isPlausibleEmail(address) {
-                        context.warning(at: value, firstLine, "author.email: '\(address)' is not an e-mail address; it is ignored")
+                        context.warning(
+                            at: value,
+                            "author.email: \(DiagnosticText.quoted(address)) is not an e-mail address such as name@example.org; it is ignored")
                         email = nil
                     }
                 case "uri", "url": uri = webReference(value, key: "author.uri")
                 default:
-                    context.warning(at: keyNode, firstLine, "unknown key 'author.\(keyNode.string ?? "?")' is ignored")
+                    context.warning(at: keyNode, "unknown key \(DiagnosticText.quoted("author." + (keyNode.string ?? "?"))) is ignored")
                 }
             }
             guard let name else {
-                context.error(at: node, firstLine, "author: a mapping needs 'name'")
+                context.error(at: node, "author: a mapping needs 'name'")
                 return nil
             }
+            warnIfNoAuthorFeed(name, at: node)
             return Author(name: name, email: email, uri: uri)
         }
-        return optionalText(node, key: "author").map { Author(name: $0) }
+        guard let name = optionalText(node, key: "author") else { return nil }
+        warnIfNoAuthorFeed(name, at: node)
+        return Author(name: name)
+    }
+
+    /// Author feeds are named after the slug of the name (see `Slug`): a name without a letter
+    /// or digit has none, and its posts are only in the site and tag feeds.
+    private mutating func warnIfNoAuthorFeed(_ name: String, at node: Node) {
+        if Slug.make(name).isEmpty {
+            context.warning(at: node, "author: \(DiagnosticText.quoted(name)) has no letter or digit, so no author feed is made for it")
+        }
     }
 
     private mutating func readTags(_ node: Node) -> [String] {
@@ -218,14 +260,14 @@ struct FrontMatterFields {
                 if let text = optionalText(element, key: "tags") { items.append((text, element)) }
             }
         default:
-            context.error(at: node, firstLine, "tags: expected a list such as [Culture, Fête] or one tag")
+            context.error(at: node, "tags: expected a list such as [Culture, Fête] or one tag")
         }
         var seen = Set<String>()
         var tags: [String] = []
         for (tag, element) in items {
             let slug = Slug.make(tag)
             if slug.isEmpty {
-                context.warning(at: element, firstLine, "tags: '\(tag)' has no letter or digit; it is ignored")
+                context.warning(at: element, "tags: \(DiagnosticText.quoted(tag)) has no letter or digit; it is ignored")
             } else if seen.insert(slug).inserted {
                 tags.append(tag)
             }
@@ -237,7 +279,7 @@ struct FrontMatterFields {
 
 
     /// The common case, checked on bytes: no control character, no DEL, no C1 control, no
-    /// U+FFFE/U+FFFF, and no ASCII white space at either end.
+    /// U+FFFE/U+FFFF, no U+2028/U+2029, and no ASCII white space at either end.
     static func isCleanInlineText(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard let first = utf8.first, let last = utf8.last, first != 0x20, last != 0x20 else { return false }
@@ -247,6 +289,7 @@ struct FrontMatterFields {
             if byte < 0x20 || byte == 0x7F { return false }
             if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return false }
             if beforePrevious == 0xEF && previous == 0xBF && byte >= 0xBE { return false }
+            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return false }
             beforePrevious = previous
             previous = byte
         }
@@ -260,21 +303,5 @@ struct FrontMatterFields {
         case .sequence: return "list"
         case .alias: return "alias"
         }
-    }
-
-    /// `scheme:rest`, with an RFC 3986 scheme and no white space.
-    static func isAbsoluteIRI(_ text: String) -> Bool {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
-            text.index(after: colon) != text.endIndex
-        else { return false }
-        let scheme = text[..<colon].utf8
-        guard let first = scheme.first, (0x41...0x5A).contains(first) || (0x61...0x7A).contains(first) else {
-            return false
-        }
-        let schemeOK = scheme.allSatisfy { byte in
-            (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
-                || byte == 0x2B || byte == 0x2D || byte == 0x2E
-        }
-        return schemeOK && !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
     }
 }

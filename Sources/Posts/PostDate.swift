@@ -14,40 +14,68 @@ public struct PostDate: Sendable {
         self.timeZone = timeZone
     }
 
-    /// The instant `text` names, or `nil` when it is not one of the accepted forms or not a real date.
+    /// Why a text is not a post date.
+    public enum Failure: Error, Sendable, Equatable {
+        /// Not one of the accepted forms, or not a real date or time (`2026-02-30`, `12:00:60`).
+        case unreadable
+        /// A real date, but outside the years 0001–9999, as written or once moved to UTC or to
+        /// the site's time zone: feeds write four-digit years in one of those.
+        case yearOutOfRange
+    }
+
+    /// The years every feed format can write: RFC 3339 and RFC 822 dates have four digits,
+    /// and year 0 does not exist in RFC 3339.
+    public static let years = 1...9999
+
+    /// The instant `text` names, or `nil` when it is not one of the accepted forms, not a real
+    /// date, or outside the years feeds can write (see `read`).
     public func parse(_ text: String) -> Date? {
+        try? read(text).get()
+    }
+
+    /// The instant `text` names, or why it is not a post date. Leap seconds (`:60`) are
+    /// refused: `Date` cannot hold them, and feeds would show the next minute.
+    public func read(_ text: String) -> Result<Date, Failure> {
         var scanner = ByteScanner(Array(text.utf8))
         scanner.skipSpaces()
         guard let year = scanner.digits(4), scanner.take(UInt8(ascii: "-")),
             let month = scanner.digits(1...2), scanner.take(UInt8(ascii: "-")),
             let day = scanner.digits(1...2)
-        else { return nil }
+        else { return .failure(.unreadable) }
         var civil = CivilTime(year: year, month: month, day: day)
         var offset: Int?
         if scanner.take(UInt8(ascii: "T")) || scanner.take(UInt8(ascii: "t")) || scanner.takeSpaceBeforeDigit() {
             guard let hour = scanner.digits(1...2), scanner.take(UInt8(ascii: ":")),
                 let minute = scanner.digits(2)
-            else { return nil }
+            else { return .failure(.unreadable) }
             civil.hour = hour
             civil.minute = minute
             if scanner.take(UInt8(ascii: ":")) {
-                guard let second = scanner.digits(2) else { return nil }
+                guard let second = scanner.digits(2), second <= 59 else { return .failure(.unreadable) }
                 civil.second = second
                 if scanner.take(UInt8(ascii: ".")) || scanner.take(UInt8(ascii: ",")) {
-                    guard let fraction = scanner.fraction() else { return nil }
+                    guard let fraction = scanner.fraction() else { return .failure(.unreadable) }
                     civil.nanosecond = fraction
                 }
             }
             scanner.skipSpaces()
             if !scanner.atEnd {
-                guard let zone = scanner.zoneOffset() else { return nil }
+                guard let zone = scanner.zoneOffset() else { return .failure(.unreadable) }
                 offset = zone
             }
         }
         scanner.skipSpaces()
-        guard scanner.atEnd, civil.isValid else { return nil }
-        if let offset { return civil.date(offsetSeconds: offset) }
-        return civil.date(in: timeZone)
+        guard scanner.atEnd, civil.isValid else { return .failure(.unreadable) }
+        guard Self.years.contains(year) else { return .failure(.yearOutOfRange) }
+        let date = offset.map { civil.date(offsetSeconds: $0) } ?? civil.date(in: timeZone)
+        // A zone moves an instant by less than a day: only the first and last years can leave
+        // the range (9999-12-31T23:00-05:00 is year 10000 in UTC).
+        if year == Self.years.lowerBound || year == Self.years.upperBound {
+            let inUTC = CivilTime(date, offsetSeconds: 0).year
+            let inSiteZone = CivilTime(date, offsetSeconds: timeZone.secondsFromGMT(for: date)).year
+            guard Self.years.contains(inUTC), Self.years.contains(inSiteZone) else { return .failure(.yearOutOfRange) }
+        }
+        return .success(date)
     }
 
     /// The date in a file name such as `2026-09-05-fete-de-quartier.md`, as midnight in the

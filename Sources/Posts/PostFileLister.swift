@@ -52,7 +52,7 @@ struct PostFileLister {
         var pending: [(absolute: String, relative: String)] = [(rootPath, "")]
         while let (directory, relative) = pending.popLast() {
             guard let handle = opendir(directory) else {
-                listing.problems.append(Problem(path: relative, message: "cannot open folder: \(String(cString: strerror(errno)))"))
+                listing.problems.append(Problem(path: relative, message: "cannot open folder: \(SystemError.message(errno))"))
                 listing.isIncomplete = true
                 continue
             }

@@ -51,25 +51,23 @@ public struct PostParser: Sendable {
             context.error(1, 1, "front matter is not closed; add a line '---' after the YAML")
             return nil
         }
-        let root: Node?
-        do {
-            // The basic resolver: every scalar stays a string (no regular expression per value);
-            // the few typed keys (`draft`) are interpreted by FrontMatterFields.
-            root = try Parser(yaml: frontMatter.yaml, resolver: .basic, constructor: .default, encoding: .utf8)
-                .singleRoot()
-        } catch {
-            context.yamlError(error, firstLine: frontMatter.firstLine)
+        let document: FrontMatterYAML.Document
+        switch FrontMatterYAML.load(frontMatter.yaml, firstLine: frontMatter.firstLine) {
+        case .success(let loaded): document = loaded
+        case .failure(let problem):
+            context.error(problem.line, problem.column, problem.message)
             return nil
         }
-        guard let root else {
+        context.locator = document.locator
+        guard let root = document.root else {
             context.error(frontMatter.firstLine, 1, "front matter is empty; 'title' is required")
             return nil
         }
         guard let mapping = root.mapping else {
-            context.error(at: root, frontMatter.firstLine, "front matter must be a YAML mapping of 'key: value' lines")
+            context.error(at: root, "front matter must be a YAML mapping of 'key: value' lines")
             return nil
         }
-        var fields = FrontMatterFields(context: context, firstLine: frontMatter.firstLine, dates: dates)
+        var fields = FrontMatterFields(context: context, dates: dates)
         fields.read(mapping)
         context = fields.context
 
@@ -156,6 +154,8 @@ struct Context {
     let file: String
     var diagnostics: [Diagnostic] = []
     var hasErrors = false
+    /// Set once the front matter is parsed: where its nodes are in the file.
+    var locator: YAMLLocator?
 
     init(file: String) { self.file = file }
 
@@ -168,33 +168,20 @@ struct Context {
         diagnostics.append(.warning(file, line: line, column: column, message))
     }
 
-    mutating func error(at node: Node, _ firstLine: Int, _ message: String) {
-        let (line, column) = Self.position(of: node, firstLine: firstLine)
+    mutating func error(at node: Node, _ message: String) {
+        let (line, column) = position(of: node)
         error(line, column, message)
     }
 
-    mutating func warning(at node: Node, _ firstLine: Int, _ message: String) {
-        let (line, column) = Self.position(of: node, firstLine: firstLine)
+    mutating func warning(at node: Node, _ message: String) {
+        let (line, column) = position(of: node)
         warning(line, column, message)
     }
 
-    mutating func yamlError(_ error: any Error, firstLine: Int) {
-        let offset = firstLine - 1
-        switch error as? YamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            self.error(mark.line + offset, mark.column, "invalid YAML in front matter: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let yamlContext):
-            self.error(
-                yamlContext.mark.line + offset, yamlContext.mark.column,
-                "duplicate key in front matter: \(duplicates.joined(separator: ", "))")
-        default:
-            self.error(firstLine, 1, "invalid YAML in front matter: \(error)")
-        }
-    }
-
-    static func position(of node: Node, firstLine: Int) -> (Int, Int) {
-        guard let mark = node.mark else { return (firstLine, 1) }
-        return (mark.line + firstLine - 1, mark.column)
+    /// Where `node` is written in the file.
+    func position(of node: Node) -> (Int, Int) {
+        guard let locator else { return (1, 1) }
+        let (line, column) = locator.filePosition(YAMLPosition(node.mark))
+        return (line, column)
     }
 }

@@ -14,24 +14,33 @@ struct SourceText {
         guard let decoded = String(validating: body, as: UTF8.self) else {
             return .failure(firstInvalidPosition(in: body))
         }
-        let hasCR = body.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0x0D, body.count) != nil } ?? false }
+        let hasCR = body.withUnsafeBytes { buffer in
+            buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false
+        }
         guard hasCR else { return .success(SourceText(text: decoded)) }
         let normalized = decoded.replacingCRLF()
         return .success(SourceText(text: normalized))
     }
 
+    /// Lines end at LF, CRLF or a lone CR, as in the decoded text.
     private static func firstInvalidPosition(in bytes: ArraySlice<UInt8>) -> SourcePosition {
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var position = SourcePosition(line: 1, column: 1)
+        var previousWasCR = false
         while true {
             switch parser.parseScalar(from: &iterator) {
             case .valid(let encoded):
-                if encoded.count == 1, encoded.first == 0x0A {
+                let byte = encoded.count == 1 ? encoded.first : nil
+                if byte == 0x0A && previousWasCR {
+                    previousWasCR = false  // the LF of a CRLF: the line was counted at the CR
+                } else if byte == 0x0A || byte == 0x0D {
                     position.line += 1
                     position.column = 1
+                    previousWasCR = byte == 0x0D
                 } else {
                     position.column += 1
+                    previousWasCR = false
                 }
             case .emptyInput, .error:
                 return position

@@ -161,7 +161,7 @@ import Testing
         let messages = outcome.diagnostics.map(\.message)
         #expect(messages.contains { $0.hasPrefix("title: expected text, found a list") })
         #expect(messages.contains { $0.hasPrefix("draft: expected true or false") })
-        #expect(messages.contains { $0.hasPrefix("id: 'not an iri' is not an absolute IRI") })
+        #expect(messages.contains { $0.hasPrefix("id: 'not an iri' is not an absolute URI") })
     }
 
     @Test func missingFrontMatter() {

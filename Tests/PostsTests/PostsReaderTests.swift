@@ -56,11 +56,11 @@ import TestSupport
     @Test func duplicateIDsAreErrors() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        try folder.write(post("One", extra: "id: urn:x:1\n"), to: "one.md")
-        try folder.write(post("Two", extra: "id: urn:x:1\n"), to: "two.md")
+        try folder.write(post("One", extra: "id: urn:isbn:1\n"), to: "one.md")
+        try folder.write(post("Two", extra: "id: urn:isbn:1\n"), to: "two.md")
         let snapshot = reader(folder).read()
         #expect(snapshot.posts.count == 1)
-        #expect(snapshot.diagnostics.first?.message.contains("duplicate id 'urn:x:1'") == true)
+        #expect(snapshot.diagnostics.first?.message.contains("duplicate id 'urn:isbn:1'") == true)
     }
 
     @Test func symlinkOutsideTheFolderIsRefused() throws {

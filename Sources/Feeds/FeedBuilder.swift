@@ -116,9 +116,14 @@ public struct FeedBuilder: Sendable {
             let link = "<p><a href=\"\(HTMLEscaping.attribute(url))\">\(FeedTitles(language: site.language).readMore)</a></p>\n"
             content = rendered.excerptHTML + link
         }
-        let image = post.image.map { resolver?.resolve($0) ?? $0 }
+        // Front matter may write spaces or non-ASCII characters in these URLs (Posts checked
+        // the rest): absolute, then percent-encoded like links in the body.
+        func absolute(_ reference: String) -> String {
+            URLResolver.percentEncodingDisallowed(resolver?.resolve(reference) ?? reference)
+        }
+        let image = post.image.map(absolute)
         var author = post.author ?? site.author
-        author.uri = author.uri.map { resolver?.resolve($0) ?? $0 }
+        author.uri = author.uri.map(absolute)
         let entry = FeedEntry(
             id: site.permalinks.entryID(of: post), url: url, title: post.title, published: post.date,
             updated: post.lastModified, author: author, tags: post.tags,

@@ -1,3 +1,5 @@
+import Posts
+
 /// config.json cannot be used. `description` names the file and the key path
 /// (`mail.transport.url`), says what was found and what is expected.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
@@ -18,9 +20,10 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
         self.column = column
     }
 
-    /// `FILE:LINE:COL: error: KEY.PATH: MESSAGE`, the format of every diagnostic Herald prints.
+    /// `FILE:LINE:COL: error: KEY.PATH: MESSAGE`, the format of every diagnostic Herald prints,
+    /// on one line: escaped like a post's `Diagnostic`.
     public var description: String {
-        let location = "\(file):\(line):\(column): error: "
-        return keyPath.isEmpty ? location + message : location + "\(keyPath): \(message)"
+        let location = "\(DiagnosticText.escapedFileName(file)):\(line):\(column): error: "
+        return location + DiagnosticText.escaped(keyPath.isEmpty ? message : "\(keyPath): \(message)")
     }
 }

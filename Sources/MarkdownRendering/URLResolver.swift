@@ -25,7 +25,7 @@ public struct URLResolver: Sendable {
 
     /// `text` with every byte that RFC 3986 does not allow in a URI reference percent-encoded;
     /// `%` is kept, so existing escapes stay as they are.
-    static func percentEncodingDisallowed(_ text: String) -> String {
+    public static func percentEncodingDisallowed(_ text: String) -> String {
         guard text.utf8.contains(where: { !isAllowedInURI($0) }) else { return text }
         var result = ""
         for byte in text.utf8 {

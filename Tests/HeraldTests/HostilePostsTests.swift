@@ -55,4 +55,73 @@ import TestSupport
         #expect(atomText.contains("et ]]&gt; puis"))
         #expect(!atomText.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
     }
+
+    /// The front matter side of the generated hostile posts: aliases that expanded for 39 s, a
+    /// file name and control characters that forged or garbled diagnostics, values the feed
+    /// validator refused. `check` reports each on one line, quickly; `build` publishes the
+    /// rest in feeds that pass the conformance checker.
+    @Test func hostileFrontMatterIsReportedOnOneLineAndNeverReachesTheFeeds() throws {
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.post("good.md", "---\ntitle: Bon billet\ndate: 2026-01-01\n---\nTout va bien.\n")
+        var laughs = "---\ntitle: Rires\ndate: 2026-01-02\na0: &a0 [" + Array(repeating: "lol", count: 9).joined(separator: ", ") + "]\n"
+        for level in 1...8 {
+            laughs += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        try site.post("laughs.md", laughs + "? *a8\n: boom\n---\nCorps.\n")
+        try site.post("a:9:9: error: fake.md", "---\ndate: 2026-01-03\n---\nSans titre.\n")
+        try site.post("esc.md", "---\ntitle: Bon\u{1B}[31m rouge\u{1B}[0m\ndate: 2026-01-04\n---\nCorps.\n")
+        try site.post("dup.md", "---\ntitle: Un\ndate: 2026-01-05\ntitle: Deux\n---\nCorps.\n")
+        try site.post("year.md", "---\ntitle: Fin des temps\ndate: 9999-12-31T23:59-23:59\n---\nCorps.\n")
+        try site.post("leap.md", "---\ntitle: Seconde\ndate: 2026-06-30 12:00:60\n---\nCorps.\n")
+        try site.post("id.md", "---\ntitle: Id\ndate: 2026-01-06\nid: urn:uuid:pas-un-uuid\n---\nCorps.\n")
+        try site.post("lang.md", "---\ntitle: Langue\ndate: 2026-01-07\nlang: fr_FR\n---\nCorps.\n")
+        try site.post("star.md", "---\ntitle: Étoile\ndate: 2026-01-08\nauthor: \"★\"\n---\nCorps.\n")
+        try site.post(
+            "values.md",
+            "---\ntitle: Valeurs\ndate: 2026-01-09\nid: \"tag:amis.example.org,2026-01-09:valeurs\"\nlang: fr-CA\n"
+                + "image: images/ma photo.jpg\n"
+                + "author: {name: Zoé, email: zoe@example.org, uri: \"https://zoe.example.org/à propos\"}\n---\nCorps.\n")
+        try site.post("mail.md", "---\ntitle: Courriel\ndate: 2026-01-10\nauthor: {name: Léa, email: \"lea@exa mple.org\"}\n---\nCorps.\n")
+
+        let start = ContinuousClock.now
+        let check = try site.herald("check", "--config", site.config)
+        // Not a benchmark: the aliases alone took 39 s before they were refused.
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(check.status == 1)
+        let lines = check.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (prefix, message) in [
+            ("posts/laughs.md:4:5: error: ", "anchors (&name) and aliases (*name) are not allowed in front matter"),
+            ("posts/a\\x3a9\\x3a9\\x3a error\\x3a fake.md:2:1: error: ", "missing 'title'"),
+            ("posts/esc.md:2:11: error: ", "front matter contains the control character U+001B"),
+            ("posts/dup.md:4:1: error: ", "duplicate key 'title' in front matter; it is first written on line 2"),
+            ("posts/year.md:3:7: error: ", "date: '9999-12-31T23:59-23:59' is outside the years 0001–9999"),
+            ("posts/leap.md:3:7: error: ", "date: cannot read '2026-06-30 12:00:60'"),
+            ("posts/id.md:4:5: error: ", "id: 'urn:uuid:pas-un-uuid' is not a urn:uuid: followed by a UUID"),
+            ("posts/lang.md:4:7: error: ", "lang: 'fr_FR' is not a BCP 47 language tag"),
+            ("posts/star.md:4:9: warning: ", "author: '★' has no letter or digit, so no author feed is made for it"),
+            ("posts/mail.md:4:28: warning: ", "author.email: 'lea@exa mple.org' is not an e-mail address"),
+        ] {
+            #expect(lines.contains { $0.hasPrefix(prefix) && $0.contains(message) }, "\(prefix)\(message) in \(lines)")
+        }
+        // One line each, and nothing a terminal would act on.
+        #expect(!check.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(check.stdout.debugDescription)")
+        #expect(!lines.contains { $0.hasPrefix("a:9:9") || $0.hasPrefix("posts/a:") })
+        #expect(lines.last(where: { !$0.isEmpty })?.contains("4 posts accepted, 8 errors, 2 warnings") == true, "\(lines)")
+
+        let build = try site.build()
+        #expect(build.status == 1)
+        #expect(build.stdout.contains("4 posts published"), "\(build.stdout)")
+        let files = site.feedFiles()
+        let conformance = try FeedReaders.conformance(files)
+        #expect(conformance.passed, "\(conformance.output)")
+        let atom = try String(contentsOf: site.feeds.appendingPathComponent("atom.xml"), encoding: .utf8)
+        #expect(atom.contains("<uri>https://zoe.example.org/%C3%A0%20propos</uri>"), "\(atom)")
+        #expect(atom.contains("<id>tag:amis.example.org,2026-01-09:valeurs</id>"))
+        let json = try String(contentsOf: site.feeds.appendingPathComponent("feed.json"), encoding: .utf8)
+        #expect(json.contains("/images/ma%20photo.jpg"), "\(json)")
+        // No author feed for a name without a letter or digit; the others have theirs.
+        let authors = try FileManager.default.contentsOfDirectory(atPath: site.feeds.appendingPathComponent("authors").path)
+        #expect(Set(authors) == ["le-bureau", "zoe", "lea"], "\(authors)")
+    }
 }

@@ -66,11 +66,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "Herald",
-            dependencies: ["Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests"],
+            dependencies: [
+                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store",
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Herald", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts", "MarkdownRendering"],

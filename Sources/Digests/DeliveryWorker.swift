@@ -70,12 +70,12 @@ public struct DeliveryWorker: Sendable {
     }
 
     /// Delivers due rows of `digestID` (or of every digest) until none is due, or until `stop`
-    /// is set. With `waitForRetries`, deferred rows of the digest are waited for (until `stop`)
-    /// instead of left for later. Claimed rows not yet handed to the transport when stopping are
+    /// is set. Deferred rows that come due within `retryHorizon` seconds are waited for; later
+    /// ones are left queued. Claimed rows not yet handed to the transport when stopping are
     /// given back; messages already handed over finish first.
     @discardableResult
     public func run(
-        digestID: Int64?, waitForRetries: Bool = false, stop: StopSignal = StopSignal(),
+        digestID: Int64?, retryHorizon: TimeInterval = 0, stop: StopSignal = StopSignal(),
         progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws(StoreError) -> Progress {
         try await expireDeadWorkers()
@@ -95,7 +95,8 @@ public struct DeliveryWorker: Sendable {
                         }
                         try await flush(&state, progress: progress)
                         if stop.isStopped { break }
-                        guard waitForRetries, let due = try await store.nextDue(digestID: digestID) else { break }
+                        guard let due = try await store.nextDue(digestID: digestID), due.timeIntervalSinceNow <= retryHorizon
+                        else { break }
                         // Wait for the next retry, a second at a time, so that `stop` is seen.
                         let wait = min(max(0, due.timeIntervalSinceNow), 1)
                         try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))

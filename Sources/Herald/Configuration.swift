@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var mail: MailSettings?
     public var newsletters: [NewsletterSettings]
     public var httpListen: HTTPListen
+    /// The `delivery` section (all defaults when absent).
+    public var delivery: DeliverySettings
     /// Where Herald's HTTP pages are reached from outside (links in mail), ending with `/`.
     public var publicURL: String
 
@@ -84,6 +86,11 @@ public struct Configuration: Sendable {
             mail = try parser.mail(&mailReader)
         }
         let newsletters = try parser.newsletters(try reader.objects("newsletters"))
+        var delivery = DeliverySettings()
+        if reader.has("delivery") {
+            var deliveryReader = try reader.object("delivery")
+            delivery = try parser.delivery(&deliveryReader)
+        }
         var httpReader = try reader.object("http")
         let (listen, publicURL) = try parser.http(&httpReader)
         try reader.finish()
@@ -92,7 +99,7 @@ public struct Configuration: Sendable {
         if let feedsURL { feedSite.feedsURL = feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/" }
         return Configuration(
             file: file, site: feedSite, postsDirectory: posts, feedsDirectory: feedsDirectory, feeds: feeds,
-            storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen,
+            storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen, delivery: delivery,
             publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url)
     }
 

@@ -21,6 +21,9 @@ enum Console {
 
     static func error(_ line: String) { write(line + "\n", to: 2) }
 
+    /// Redraws the current line of stderr (a progress bar on a terminal).
+    static func errorInPlace(_ line: String) { write("\r\u{1B}[K" + line, to: 2) }
+
     /// Ends the process now with `status`, without running deinitialisers.
     static func exit(_ status: Int32) -> Never { Glibc.exit(status) }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 
-struct DigestCommand: ParsableCommand {
+struct DigestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digest",
         abstract: "Preview and send newsletter digests.",
-        subcommands: [DigestPreviewCommand.self])
+        subcommands: [DigestPreviewCommand.self, DigestSendCommand.self, DigestListCommand.self, DigestRetryCommand.self])
 }

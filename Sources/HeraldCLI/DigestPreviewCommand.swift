@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Herald
 
-struct DigestPreviewCommand: ParsableCommand {
+struct DigestPreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Show the exact message a subscriber of NEWSLETTER would get now.",
@@ -30,11 +30,11 @@ struct DigestPreviewCommand: ParsableCommand {
         if send && to == nil { throw ValidationError("--send needs --to EMAIL: the address to send the test to") }
     }
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
         let preview: DigestPreview.Preview
         do {
-            preview = try DigestPreview(configuration: configuration).compose(newsletterID: newsletter, recipient: to)
+            preview = try await DigestPreview(configuration: configuration).compose(newsletterID: newsletter, recipient: to)
         } catch {
             Console.error("error: \(error.description)")
             throw ExitCode.failure

@@ -4,7 +4,7 @@ import Herald
 /// `herald`: the command-line front end. Each subcommand parses its arguments and calls one
 /// function of the `Herald` module; nothing else happens here.
 @main
-struct HeraldCommand: ParsableCommand {
+struct HeraldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Publish a folder of Markdown posts as Atom, RSS and JSON feeds.",
@@ -13,11 +13,11 @@ struct HeraldCommand: ParsableCommand {
             and feed.json for the site, for each tag and for each author.
             """,
         version: Runtime.version,
-        subcommands: [BuildCommand.self, CheckCommand.self, DigestCommand.self])
+        subcommands: [BuildCommand.self, CheckCommand.self, DigestCommand.self, SubscribersCommand.self])
 
-    static func main() {
+    static func main() async {
         Runtime.initialize()
-        main(nil)
+        await main(nil)
     }
 }
 

@@ -4,6 +4,7 @@
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlmemory.h>
 #include <libxml/entities.h>
+#include <libxml/HTMLparser.h>
 
 /* `xmlFree` is a mutable global function pointer: Swift 6 refuses to read it. */
 static inline void herald_xmlFree(void *pointer) { xmlFree(pointer); }

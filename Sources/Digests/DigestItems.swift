@@ -8,24 +8,36 @@ public struct DigestItems: Sendable {
     /// Stands in for posts that name no author.
     public var siteAuthor: Author
     public var content: PostContent
+    /// Renders the posts' Markdown (`MarkdownWorkers` bounds the time one post may take).
+    public var renderer: any MarkdownRenderingEngine
 
-    public init(permalinks: Permalinks, siteAuthor: Author, content: PostContent) {
+    public init(permalinks: Permalinks, siteAuthor: Author, content: PostContent, renderer: any MarkdownRenderingEngine) {
         self.permalinks = permalinks
         self.siteAuthor = siteAuthor
         self.content = content
+        self.renderer = renderer
     }
 
-    /// One item per post, in the order given.
-    public func make(_ posts: [Post]) -> [DigestItem] {
-        let renderer = MarkdownRenderer()
-        return posts.map { post in
+    /// One item per post, in the order given, but for the posts whose Markdown could not be
+    /// rendered: those are left out and named (by path) in `rejected`.
+    public func make(_ posts: [Post]) -> (items: [DigestItem], rejected: [RenderingFailure]) {
+        var items: [DigestItem] = []
+        var rejected: [RenderingFailure] = []
+        for post in posts {
             let url = permalinks.url(of: post)
-            let rendered = renderer.render(
-                post.body, excerptMarkdown: post.excerptMarkdown, baseURL: url, excerptHTML: content == .excerpt)
-            return DigestItem(
+            let rendered: RenderedMarkdown
+            do throws(MarkdownRenderingError) {
+                rendered = try renderer.render(MarkdownSource(
+                    post.body, excerpt: post.excerptMarkdown, baseURL: url, wantsExcerptHTML: content == .excerpt))
+            } catch {
+                rejected.append(RenderingFailure(name: post.path, error: error))
+                continue
+            }
+            items.append(DigestItem(
                 title: post.title, url: url, date: post.date, authorName: (post.author ?? siteAuthor).name,
                 tags: post.tags, html: content == .full ? rendered.html : rendered.excerptHTML,
-                text: post.summary ?? rendered.excerptText)
+                text: post.summary ?? rendered.excerptText))
         }
+        return (items, rejected)
     }
 }

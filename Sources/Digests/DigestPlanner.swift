@@ -1,4 +1,5 @@
 import Foundation
+import MarkdownRendering
 import Posts
 import Store
 
@@ -41,15 +42,18 @@ public struct DigestPlanner: Sendable {
     public var subject: @Sendable (_ items: [DigestItem], _ date: Date) -> String
     /// The right-hand side of Message-IDs.
     public var messageIDDomain: String
+    /// Renders the posts' Markdown; a post it cannot render is left out of the digest.
+    public var renderer: any MarkdownRenderingEngine
 
     public init(
         store: any DigestStore & PostLedger, permalinks: Permalinks, siteAuthor: Author, messageIDDomain: String,
-        subject: @escaping @Sendable ([DigestItem], Date) -> String
+        renderer: any MarkdownRenderingEngine, subject: @escaping @Sendable ([DigestItem], Date) -> String
     ) {
         self.store = store
         self.permalinks = permalinks
         self.siteAuthor = siteAuthor
         self.messageIDDomain = messageIDDomain
+        self.renderer = renderer
         self.subject = subject
     }
 
@@ -58,10 +62,16 @@ public struct DigestPlanner: Sendable {
     public func plan(_ newsletter: Newsletter, posts: [Post], trigger: DigestTrigger, at now: Date) async throws(StoreError) -> Outcome {
         if let unfinished = try await store.unfinishedDigest(newsletterID: newsletter.id) { return .resumed(unfinished) }
         try await recordPublished(posts, at: now)
-        let (start, selected) = try await nextPosts(newsletter, posts: posts, at: now)
+        var (start, selected) = try await nextPosts(newsletter, posts: posts, at: now)
+        // A post whose Markdown cannot be rendered (`herald check` and `build` name it) is not
+        // carried, and not counted as sent: it may come in a later digest once fixed.
+        let (items, rejected) = DigestItems(
+            permalinks: permalinks, siteAuthor: siteAuthor, content: newsletter.content, renderer: renderer
+        ).make(selected)
+        let rejectedPaths = Set(rejected.map(\.name))
+        selected.removeAll { rejectedPaths.contains($0.path) }
         guard !selected.isEmpty else { return .nothingNew(windowStart: start) }
-        let content = DigestContent(
-            items: DigestItems(permalinks: permalinks, siteAuthor: siteAuthor, content: newsletter.content).make(selected), date: now)
+        let content = DigestContent(items: items, date: now)
         let (digest, count) = try await store.plan(
             DigestPlan(
                 newsletterID: newsletter.id, windowStart: start, windowEnd: now, subject: subject(content.items, now),

@@ -8,21 +8,33 @@ import XMLWriting
 /// of the posts that made it into at least one of them (and only those), and serialises each
 /// feed in each configured format.
 ///
+/// A post whose Markdown cannot be rendered (too slow for the renderer's budget, say) is left
+/// out of every feed, the next post takes its place, and the post is reported in
+/// `Documents.rejected`.
+///
 /// Deterministic: the same posts give the same bytes. Nothing here reads the clock except
 /// through the `now` it is given, which only decides which posts are published yet.
 public struct FeedBuilder: Sendable {
     public var site: FeedSite
     public var options: FeedOptions
-    private let renderer = MarkdownRenderer()
+    /// Renders the posts' Markdown (`MarkdownWorkers` bounds the time one post may take).
+    public var renderer: any MarkdownRenderingEngine
 
-    public init(site: FeedSite, options: FeedOptions) {
+    public init(site: FeedSite, options: FeedOptions, renderer: any MarkdownRenderingEngine) {
         self.site = site
         self.options = options
+        self.renderer = renderer
     }
 
-    /// Every feed file for `posts` as published at `now`, sorted by path.
-    public func files(for posts: [Post], now: Date) throws(FeedWriteError) -> [FeedFile] {
-        let documents = self.documents(for: posts, now: now)
+    /// The feeds of a site, and the posts left out because their Markdown could not be rendered.
+    public struct Documents: Sendable {
+        public var documents: [FeedDocument]
+        /// Named by the posts' paths.
+        public var rejected: [RenderingFailure]
+    }
+
+    /// Every feed file of `documents`, sorted by path.
+    public func files(for documents: [FeedDocument]) throws(FeedWriteError) -> [FeedFile] {
         let formats = options.formats.sorted()
         let jobs = documents.flatMap { document in formats.map { (document, $0) } }
         let timeZone = site.timeZone
@@ -41,10 +53,9 @@ public struct FeedBuilder: Sendable {
         return files.sorted { $0.path < $1.path }
     }
 
-    /// Serialises every feed for `posts` and publishes it with `publisher` as soon as it is
-    /// ready (the same files as `files(for:now:)`, without holding them all in memory first).
-    public func publish(_ posts: [Post], now: Date, with publisher: FeedPublisher) throws(FeedPublishError) -> FeedPublisher.Report {
-        let documents = self.documents(for: posts, now: now)
+    /// Serialises every feed of `documents` and publishes it with `publisher` as soon as it is
+    /// ready (the same files as `files(for:)`, without holding them all in memory first).
+    public func publish(_ documents: [FeedDocument], with publisher: FeedPublisher) throws(FeedPublishError) -> FeedPublisher.Report {
         let formats = options.formats.sorted()
         let jobs = documents.flatMap { document in formats.map { (document, $0) } }
         let timeZone = site.timeZone
@@ -60,12 +71,23 @@ public struct FeedBuilder: Sendable {
     }
 
     /// The feeds for `posts` (any order; drafts and posts scheduled after `now` are left out).
-    public func documents(for posts: [Post], now: Date) -> [FeedDocument] {
-        let published = PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) })
-        let selections = FeedPlanner(site: site, options: options).select(published)
-        let entries = renderEntries(for: selections)
+    public func documents(for posts: [Post], now: Date) -> Documents {
+        var candidates = PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) })
+        var entries: [String: FeedEntry] = [:]
+        var rejected: [RenderingFailure] = []
+        var selections: [FeedPlanner.Selection]
+        // A rejected post leaves room for the next one, which may need rendering in turn; each
+        // round removes at least one post, so this ends.
+        while true {
+            selections = FeedPlanner(site: site, options: options).select(candidates)
+            let failures = renderEntries(for: selections, into: &entries)
+            if failures.isEmpty { break }
+            rejected += failures.map(\.failure)
+            let slugs = Set(failures.map(\.slug))
+            candidates.removeAll { slugs.contains($0.slug) }
+        }
         let titles = FeedTitles(language: site.language)
-        return selections.map { selection in
+        let documents = selections.map { selection in
             let feedEntries = selection.posts.map { entries[$0.slug]! }
             let updated = feedEntries.map(\.updated).max() ?? Date(timeIntervalSince1970: 0)
             switch selection.scope {
@@ -90,24 +112,40 @@ public struct FeedBuilder: Sendable {
                     language: site.language, author: author, entries: feedEntries)
             }
         }
+        return Documents(documents: documents, rejected: rejected.sorted { $0.name < $1.name })
     }
 
-    /// Renders each selected post once, in parallel, keyed by slug.
-    private func renderEntries(for selections: [FeedPlanner.Selection]) -> [String: FeedEntry] {
+    /// Renders, once and in parallel, each selected post that `entries` does not hold yet, and
+    /// adds it there; returns the posts that could not be rendered.
+    private func renderEntries(
+        for selections: [FeedPlanner.Selection], into entries: inout [String: FeedEntry]
+    ) -> [(slug: String, failure: RenderingFailure)] {
         var unique: [String: Post] = [:]
         for selection in selections {
-            for post in selection.posts where unique[post.slug] == nil { unique[post.slug] = post }
+            for post in selection.posts where unique[post.slug] == nil && entries[post.slug] == nil { unique[post.slug] = post }
         }
         let posts = unique.values.sorted { $0.slug < $1.slug }
         let rendered = posts.concurrentMap { post in entry(for: post) }
-        return Dictionary(uniqueKeysWithValues: rendered.map { ($0.slug, $0.entry) })
+        var failures: [(slug: String, failure: RenderingFailure)] = []
+        for (post, result) in zip(posts, rendered) {
+            switch result {
+            case .success(let entry): entries[post.slug] = entry
+            case .failure(let error): failures.append((post.slug, RenderingFailure(name: post.path, error: error)))
+            }
+        }
+        return failures
     }
 
-    private func entry(for post: Post) -> (slug: String, entry: FeedEntry) {
+    private func entry(for post: Post) -> Result<FeedEntry, MarkdownRenderingError> {
         let url = site.permalinks.url(of: post)
         let resolver = URLResolver(base: url)
-        let rendered = renderer.render(
-            post.body, excerptMarkdown: post.excerptMarkdown, resolver: resolver, excerptHTML: options.content == .excerpt)
+        let rendered: RenderedMarkdown
+        do throws(MarkdownRenderingError) {
+            rendered = try renderer.render(MarkdownSource(
+                post.body, excerpt: post.excerptMarkdown, baseURL: url, wantsExcerptHTML: options.content == .excerpt))
+        } catch {
+            return .failure(error)
+        }
         let content: String
         switch options.content {
         case .full:
@@ -121,7 +159,8 @@ public struct FeedBuilder: Sendable {
         func absolute(_ reference: String) -> String {
             URLResolver.percentEncodingDisallowed(resolver?.resolve(reference) ?? reference)
         }
-        let image = post.image.map(absolute)
+        // Not an image source in the HTML sense (an enclosure, a JSON Feed `image`): no `data:`.
+        let image = post.image.map(absolute).flatMap { HTMLAllowlist.allowsURL($0) ? $0 : nil }
         var author = post.author ?? site.author
         author.uri = author.uri.map(absolute)
         let entry = FeedEntry(
@@ -129,7 +168,7 @@ public struct FeedBuilder: Sendable {
             updated: post.lastModified, author: author, tags: post.tags,
             contentHTML: content, escapedContentHTML: XMLEscapedText(content), summary: post.summary ?? rendered.excerptText, image: image,
             language: post.language.flatMap { $0 == site.language ? nil : $0 })
-        return (post.slug, entry)
+        return .success(entry)
     }
 
     static func serialize(_ document: FeedDocument, as format: FeedFormat, timeZone: TimeZone) throws(FeedWriteError) -> [UInt8] {

@@ -23,6 +23,8 @@ public struct DigestPreview: Sendable {
         public var recipient: EmailAddress
         public var subject: String
         public var postCount: Int
+        /// Posts left out because their Markdown could not be rendered.
+        public var diagnostics: [Diagnostic]
     }
 
     /// Composes the preview of `newsletterID` for `recipient` (default: the sender itself),
@@ -38,7 +40,8 @@ public struct DigestPreview: Sendable {
                 throw .address(key: "--to", error)
             }
         }
-        let snapshot = SiteBuilder(configuration: configuration).readPosts()
+        let siteBuilder = SiteBuilder(configuration: configuration)
+        let snapshot = siteBuilder.readPosts()
         guard snapshot.isComplete else {
             throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
         }
@@ -51,7 +54,9 @@ public struct DigestPreview: Sendable {
             throw .store(error)
         }
         let site = configuration.site
-        let items = DigestItems(permalinks: site.permalinks, siteAuthor: site.author, content: newsletter.content).make(posts)
+        let (items, rejected) = DigestItems(
+            permalinks: site.permalinks, siteAuthor: site.author, content: newsletter.content, renderer: siteBuilder.renderer
+        ).make(posts)
         let mailer = mailers.mailer(newsletter.id)!
         let composer = mailer.composer
         let unsubscribe = composer.unsubscribeLinks(for: "preview")
@@ -61,7 +66,9 @@ public struct DigestPreview: Sendable {
         let messageID = "preview.\(UInt64.random(in: 0...UInt64.max)).\(newsletter.id)@\(mailers.from.address.domain)"
         do {
             let bytes = try composer.compose(content, to: to, unsubscribe: unsubscribe, messageID: messageID, date: now)
-            return Preview(message: bytes, sender: mailers.from.address, recipient: to.address, subject: content.subject, postCount: items.count)
+            return Preview(
+                message: bytes, sender: mailers.from.address, recipient: to.address, subject: content.subject,
+                postCount: items.count, diagnostics: siteBuilder.diagnostics(for: rejected))
         } catch {
             throw .compose(error)
         }

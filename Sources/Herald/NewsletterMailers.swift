@@ -71,7 +71,8 @@ public struct NewsletterMailers: Sendable {
         let site = configuration.site
         let renderer = mailers[newsletter.id]?.renderer
         return DigestPlanner(
-            store: store, permalinks: site.permalinks, siteAuthor: site.author, messageIDDomain: from.address.domain
+            store: store, permalinks: site.permalinks, siteAuthor: site.author, messageIDDomain: from.address.domain,
+            renderer: configuration.markdownRenderer()
         ) { items, date in
             renderer?.render(items, recipientName: nil, recipientEmail: "", unsubscribeURL: "", date: date).subject ?? ""
         }

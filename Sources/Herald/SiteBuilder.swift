@@ -1,14 +1,19 @@
 import Feeds
 import Foundation
+import MarkdownRendering
+import Parallel
 import Posts
 
 /// One complete pass from the posts folder to the `feeds/` folder: what `herald build` runs,
 /// and what the daemon runs after each change.
 public struct SiteBuilder: Sendable {
     public var configuration: Configuration
+    /// Renders the posts' Markdown.
+    public var renderer: any MarkdownRenderingEngine
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        self.renderer = configuration.markdownRenderer()
     }
 
     /// What a build read and wrote.
@@ -30,18 +35,20 @@ public struct SiteBuilder: Sendable {
     /// to write the feeds throws.
     public func build(now: Date = Date()) throws(BuildError) -> Result {
         let started = DispatchTime.now()
-        let snapshot = readPosts()
+        var snapshot = readPosts()
         guard snapshot.isComplete else {
             // Publishing from a folder that cannot be read would empty every feed.
             throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
         }
-        let builder = FeedBuilder(site: configuration.site, options: configuration.feeds)
+        let builder = FeedBuilder(site: configuration.site, options: configuration.feeds, renderer: renderer)
+        let documents = builder.documents(for: snapshot.posts, now: now)
         let report: FeedPublisher.Report
         do {
-            report = try builder.publish(snapshot.posts, now: now, with: FeedPublisher(directory: configuration.feedsDirectory))
+            report = try builder.publish(documents.documents, with: FeedPublisher(directory: configuration.feedsDirectory))
         } catch {
             throw .publish(error)
         }
+        snapshot = leavingOut(documents.rejected, of: snapshot)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let published = snapshot.posts.reduce(0) { $0 + ($1.isPublished(at: now) ? 1 : 0) }
         let drafts = snapshot.posts.reduce(0) { $0 + ($1.isDraft ? 1 : 0) }
@@ -50,14 +57,52 @@ public struct SiteBuilder: Sendable {
             scheduledCount: snapshot.posts.count - published - drafts, report: report, duration: elapsed)
     }
 
-    /// Reads and checks every post without writing anything.
+    /// Reads every post and renders each one as the feeds would, without writing anything:
+    /// what `herald check` reports.
+    public func check() -> PostsSnapshot {
+        let snapshot = readPosts()
+        let content = configuration.feeds.content
+        let permalinks = configuration.site.permalinks
+        let renderer = self.renderer
+        let failures = snapshot.posts.concurrentMap { post -> RenderingFailure? in
+            let source = MarkdownSource(
+                post.body, excerpt: post.excerptMarkdown, baseURL: permalinks.url(of: post), wantsExcerptHTML: content == .excerpt)
+            do throws(MarkdownRenderingError) {
+                _ = try renderer.render(source)
+                return nil
+            } catch {
+                return RenderingFailure(name: post.path, error: error)
+            }
+        }
+        return leavingOut(failures.compactMap { $0 }, of: snapshot)
+    }
+
+    /// Reads and checks every post without writing anything (or rendering them).
     public func readPosts() -> PostsSnapshot {
-        let displayPrefix = DisplayPath.relative(configuration.postsDirectory) + "/"
         let snapshot = PostsReader(
             directory: configuration.postsDirectory, displayPrefix: displayPrefix, timeZone: configuration.site.timeZone
         ).read()
         return EntryIDUniqueness.rejectingDuplicates(
             in: snapshot, permalinks: configuration.site.permalinks, displayPrefix: displayPrefix)
+    }
+
+    /// Prefix for file names in diagnostics (e.g. `posts/`), so they read from the working directory.
+    private var displayPrefix: String { DisplayPath.relative(configuration.postsDirectory) + "/" }
+
+    /// `snapshot` without the posts that could not be rendered, and an error for each.
+    private func leavingOut(_ failures: [RenderingFailure], of snapshot: PostsSnapshot) -> PostsSnapshot {
+        guard !failures.isEmpty else { return snapshot }
+        let paths = Set(failures.map(\.name))
+        return PostsSnapshot(
+            posts: snapshot.posts.filter { !paths.contains($0.path) }, diagnostics: snapshot.diagnostics + diagnostics(for: failures),
+            isComplete: snapshot.isComplete)
+    }
+
+    /// An error naming each post that could not be rendered.
+    func diagnostics(for failures: [RenderingFailure]) -> [Diagnostic] {
+        failures.map { failure in
+            Diagnostic(file: displayPrefix + failure.name, line: 1, column: 1, severity: .error, message: failure.error.description)
+        }
     }
 }
 

@@ -22,7 +22,7 @@ struct CheckCommand: ParsableCommand {
         }
         let mailProblems = MailSetupCheck(configuration: configuration).problems()
         for problem in mailProblems { Console.output(problem.description) }
-        let snapshot = SiteBuilder(configuration: configuration).readPosts()
+        let snapshot = SiteBuilder(configuration: configuration).check()
         for diagnostic in snapshot.diagnostics { Console.output(diagnostic.description) }
         let errors = mailProblems.count + snapshot.diagnostics.filter { $0.severity == .error }.count
         let warnings = snapshot.diagnostics.filter { $0.severity == .warning }.count

@@ -39,6 +39,7 @@ struct DigestPreviewCommand: AsyncParsableCommand {
             Console.error("error: \(error.description)")
             throw ExitCode.failure
         }
+        for diagnostic in preview.diagnostics { Console.error(diagnostic.description) }
         if let output {
             do {
                 try Data(preview.message).write(to: URL(fileURLWithPath: output), options: .atomic)

@@ -1,5 +1,6 @@
 import CCmark
 import Synchronization
+import XMLWriting
 
 /// One parsed cmark-gfm document. Owns the parser (whose extension list rendering needs) and
 /// the node tree, and frees both. Confined to the thread that made it.
@@ -8,23 +9,35 @@ final class CmarkDocument {
     private let root: OpaquePointer
     private let options: Int32
 
-    /// cmark-gfm 0.29.0.gfm.6 (Debian 12) keeps the table of "special" inline characters in a
-    /// process-wide global, which every parse switches the extensions' characters on in and
-    /// off again at the end of inline parsing (and the table extension does the same per row).
-    /// Two parses at once make each other miss strikethrough, autolinks and tables, so parsing
-    /// is serialised; rendering the parsed trees to HTML stays parallel.
+    /// cmark-gfm 0.29.0.gfm.6 (Debian 12) keeps two tables of "special" inline characters in
+    /// process-wide globals (`SPECIAL_CHARS` and `SKIP_CHARS` in inlines.c, the only mutable
+    /// globals a parse touches): at the start of the inline pass of every document,
+    /// `cmark_manage_extensions_special_characters` switches the extensions' characters on
+    /// (`~` for strikethrough, `:` and `w` for autolinks), and at its end switches them off again.
+    /// A parse that ends while another is in its inline pass makes that one miss strikethrough,
+    /// autolinks and emphasis next to `~`. The switching happens inside `cmark_parser_finish`, so
+    /// no one-time warm-up can make it safe: parses in one process are serialised. A process
+    /// renders one post at a time where the time a post may take is bounded (`MarkdownWorkers`);
+    /// this lock only matters where several threads share `MarkdownRenderer` (tests, tools).
     private static let parseLock = Mutex(())
 
-    init(_ markdown: String, options: Int32) {
+    init(_ markdown: String, options: Int32) throws(MarkdownRenderingError) {
         self.options = options
-        (parser, root) = Self.parseLock.withLock { _ in Self.parse(markdown, options: options) }
+        let parsed = Self.parseLock.withLock { _ in Self.parse(markdown, options: options) }
+        switch parsed {
+        case .success(let pair): (parser, root) = pair
+        case .failure(let error): throw error
+        }
     }
 
-    private static func parse(_ markdown: String, options: Int32) -> (OpaquePointer, OpaquePointer) {
-        let parser: OpaquePointer = cmark_parser_new(options)
+    private static func parse(_ markdown: String, options: Int32) -> Result<(OpaquePointer, OpaquePointer), MarkdownRenderingError> {
+        guard let parser = cmark_parser_new(options) else { return .failure(.cmark("cmark-gfm could not create a parser")) }
         for name in MarkdownRenderer.extensionNames {
-            if let syntaxExtension = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            guard let syntaxExtension = cmark_find_syntax_extension(name),
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension) != 0
+            else {
+                cmark_parser_free(parser)
+                return .failure(.cmark("cmark-gfm has no '\(name)' extension"))
             }
         }
         var text = markdown
@@ -33,7 +46,11 @@ final class CmarkDocument {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        return (parser, cmark_parser_finish(parser))
+        guard let root = cmark_parser_finish(parser) else {
+            cmark_parser_free(parser)
+            return .failure(.cmark("cmark-gfm returned no document"))
+        }
+        return .success((parser, root))
     }
 
     deinit {
@@ -41,16 +58,16 @@ final class CmarkDocument {
         cmark_parser_free(parser)
     }
 
-    func html() -> String { html(of: root) }
+    func html() throws(MarkdownRenderingError) -> String { try html(of: root) }
 
-    func html(of node: OpaquePointer) -> String {
-        Self.take(cmark_render_html(node, options, cmark_parser_get_syntax_extensions(parser)))
+    func html(of node: OpaquePointer) throws(MarkdownRenderingError) -> String {
+        try Self.take(cmark_render_html(node, options, cmark_parser_get_syntax_extensions(parser)))
     }
 
-    func plainText() -> String { plainText(of: root) }
+    func plainText() throws(MarkdownRenderingError) -> String { try plainText(of: root) }
 
-    func plainText(of node: OpaquePointer) -> String {
-        Self.take(cmark_render_plaintext(node, options, 0))
+    func plainText(of node: OpaquePointer) throws(MarkdownRenderingError) -> String {
+        try Self.take(cmark_render_plaintext(node, options, 0))
     }
 
     func firstParagraph() -> OpaquePointer? {
@@ -62,35 +79,39 @@ final class CmarkDocument {
         return nil
     }
 
-    /// Makes the destination of every link and image, and the `href`/`src` attributes in raw
-    /// HTML, absolute.
-    func rewriteURLs(with resolver: URLResolver?) {
-        guard let resolver else { return }
-        let iterator = cmark_iter_new(root)
+    /// Makes the destination of every link and image absolute, and empties the ones
+    /// `HTMLAllowlist.allowsURL` refuses (`javascript:`…), as cmark's own safe mode would:
+    /// Herald renders with `CMARK_OPT_UNSAFE` to keep authors' raw HTML, which turns that check
+    /// off. Returns whether the document holds raw HTML (which then needs `HTMLSanitizer`).
+    func prepareLinks(resolvingWith resolver: URLResolver?) throws(MarkdownRenderingError) -> Bool {
+        guard let iterator = cmark_iter_new(root) else { throw .cmark("cmark-gfm could not walk the document") }
         defer { cmark_iter_free(iterator) }
+        var hasRawHTML = false
         while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
             guard cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER,
                 let node = cmark_iter_get_node(iterator)
             else { continue }
-            switch cmark_node_get_type(node) {
+            let type = cmark_node_get_type(node)
+            switch type {
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 guard let url = cmark_node_get_url(node) else { continue }
                 let original = String(cString: url)
-                let resolved = resolver.resolve(original)
-                if resolved != original { cmark_node_set_url(node, resolved) }
+                var destination = resolver?.resolve(original) ?? original
+                if !HTMLAllowlist.allowsURL(destination, asImage: type == CMARK_NODE_IMAGE) { destination = "" }
+                if destination != original, cmark_node_set_url(node, destination) == 0 {
+                    throw .cmark("cmark-gfm refused to change the destination of a link")
+                }
             case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
-                guard let literal = cmark_node_get_literal(node) else { continue }
-                let original = String(cString: literal)
-                let rewritten = resolver.resolveAttributes(inHTML: original)
-                if rewritten != original { cmark_node_set_literal(node, rewritten) }
+                hasRawHTML = true
             default:
                 continue
             }
         }
+        return hasRawHTML
     }
 
-    private static func take(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
-        guard let pointer else { return "" }
+    private static func take(_ pointer: UnsafeMutablePointer<CChar>?) throws(MarkdownRenderingError) -> String {
+        guard let pointer else { throw .cmark("cmark-gfm could not render the document") }
         defer { herald_cmark_free(pointer) }
         return String(cString: pointer)
     }

@@ -1,15 +1,22 @@
 import CCmark
+import XMLWriting
 
 /// Renders Markdown (CommonMark + GitHub's extensions, through cmark-gfm) into HTML whose
-/// links and images are absolute, and extracts an excerpt.
+/// links and images are absolute and that carries no active content, and extracts an excerpt.
 ///
-/// Raw HTML written by authors is kept (they are trusted), minus the tags GitHub's
-/// `tagfilter` extension disables (`<script>`, `<iframe>`, `<style>`…). Typography is left
-/// exactly as typed: no "smart" quotes, which would turn French « » into English ones.
+/// Raw HTML written by authors is kept (they need embeds), minus the tags GitHub's
+/// `tagfilter` extension disables (`<script>`, `<iframe>`, `<style>`…), and then only what
+/// `HTMLSanitizer` allows: a document with raw HTML goes through libxml2's HTML parser and an
+/// allowlist. A document without (most posts) needs no HTML parser: cmark writes its markup
+/// itself and escapes text, and the destinations of links and images are checked on cmark's
+/// nodes (`javascript:` and the like are emptied). Typography is left exactly as typed: no
+/// "smart" quotes, which would turn French « » into English ones.
 ///
-/// Thread-safe: each call has its own cmark parser; parsing itself is serialised (cmark-gfm
-/// 0.29 shares a global table between parsers, see `CmarkDocument`), rendering is not.
-public struct MarkdownRenderer: Sendable {
+/// In-process and unbounded in time: cmark-gfm 0.29 is super-linear on some inputs, so
+/// untrusted posts go through `MarkdownWorkers`, which runs this renderer in child processes
+/// under a time budget. Thread-safe: each call has its own cmark parser; parsing itself is
+/// serialised (see `CmarkDocument`), rendering is not.
+public struct MarkdownRenderer: MarkdownRenderingEngine {
     /// GitHub's extensions, in the order GitHub applies them.
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
@@ -23,47 +30,38 @@ public struct MarkdownRenderer: Sendable {
         cmark_gfm_core_extensions_ensure_registered()
     }()
 
-    /// Renders `markdown`.
-    /// - Parameters:
-    ///   - markdown: the body.
-    ///   - excerptMarkdown: the Markdown before a `<!--more-->` marker, if any; otherwise the
-    ///     excerpt is the first paragraph.
-    ///   - baseURL: absolute URL that relative links and images resolve against (the post's
-    ///     own URL); `nil` leaves them as they are.
-    ///   - includeExcerptHTML: whether to render the excerpt as HTML too (it is left empty otherwise;
-    ///     the plain-text excerpt is always made).
-    public func render(
-        _ markdown: String, excerptMarkdown: String? = nil, baseURL: String? = nil, excerptHTML includeExcerptHTML: Bool = true
-    ) -> RenderedMarkdown {
-        render(
-            markdown, excerptMarkdown: excerptMarkdown, resolver: baseURL.flatMap(URLResolver.init(base:)),
-            excerptHTML: includeExcerptHTML)
-    }
-
-    /// Renders `markdown`, resolving relative references with `resolver` (for callers that
-    /// resolve other URLs of the post with the same resolver).
-    public func render(
-        _ markdown: String, excerptMarkdown: String? = nil, resolver: URLResolver?, excerptHTML includeExcerptHTML: Bool = true
-    ) -> RenderedMarkdown {
-        let document = CmarkDocument(markdown, options: Self.options)
-        document.rewriteURLs(with: resolver)
-        let html = document.html()
+    /// Renders `source`.
+    public func render(_ source: MarkdownSource) throws(MarkdownRenderingError) -> RenderedMarkdown {
+        let resolver = source.baseURL.flatMap(URLResolver.init(base:))
+        var rewrite: HTMLSanitizer.URLRewriter?
+        if let resolver { rewrite = { resolver.resolve($0) } }
+        let sanitizer = HTMLSanitizer(rewritingURLsWith: rewrite)
+        func clean(_ html: String, hasRawHTML: Bool) throws(MarkdownRenderingError) -> String {
+            guard hasRawHTML else { return html }
+            do throws(HTMLSanitizerError) {
+                return try sanitizer.sanitize(html)
+            } catch {
+                throw .sanitizer(error)
+            }
+        }
+        let document = try CmarkDocument(source.body, options: Self.options)
+        let hasRawHTML = try document.prepareLinks(resolvingWith: resolver)
         let excerptHTML: String
         let excerptText: String
-        if let excerptMarkdown {
-            let excerpt = CmarkDocument(excerptMarkdown, options: Self.options)
-            excerpt.rewriteURLs(with: resolver)
-            excerptHTML = includeExcerptHTML ? excerpt.html() : ""
-            excerptText = excerpt.plainText()
+        if let excerptMarkdown = source.excerpt {
+            let excerpt = try CmarkDocument(excerptMarkdown, options: Self.options)
+            let excerptHasRawHTML = try excerpt.prepareLinks(resolvingWith: resolver)
+            excerptHTML = source.wantsExcerptHTML ? try clean(excerpt.html(), hasRawHTML: excerptHasRawHTML) : ""
+            excerptText = try excerpt.plainText()
         } else if let paragraph = document.firstParagraph() {
-            excerptHTML = includeExcerptHTML ? document.html(of: paragraph) : ""
-            excerptText = document.plainText(of: paragraph)
+            excerptHTML = source.wantsExcerptHTML ? try clean(document.html(of: paragraph), hasRawHTML: hasRawHTML) : ""
+            excerptText = try document.plainText(of: paragraph)
         } else {
             excerptHTML = ""
             excerptText = ""
         }
-        return RenderedMarkdown(
-            html: html, excerptHTML: excerptHTML, excerptText: Self.collapsingWhitespace(excerptText))
+        let html = try clean(document.html(), hasRawHTML: hasRawHTML)
+        return RenderedMarkdown(html: html, excerptHTML: excerptHTML, excerptText: Self.collapsingWhitespace(excerptText))
     }
 
     static let options: Int32 = herald_cmark_opt_unsafe | herald_cmark_opt_github_pre_lang | herald_cmark_opt_footnotes

@@ -47,40 +47,6 @@ public struct URLResolver: Sendable {
         }
     }
 
-    /// Resolves the values of `href="…"`, `src="…"` and `poster="…"` attributes in a fragment
-    /// of raw HTML, quoted with `"` or `'`.
-    public func resolveAttributes(inHTML html: String) -> String {
-        guard html.contains("href") || html.contains("src") || html.contains("poster") else { return html }
-        var output = ""
-        var rest = Substring(html)
-        while let match = Self.nextAttribute(in: rest) {
-            output += rest[..<match.valueRange.lowerBound]
-            output += resolve(String(rest[match.valueRange]))
-            rest = rest[match.valueRange.upperBound...]
-        }
-        output += rest
-        return output
-    }
-
-    private static func nextAttribute(in text: Substring) -> (name: Substring, valueRange: Range<String.Index>)? {
-        var searchStart = text.startIndex
-        while searchStart < text.endIndex {
-            guard let equals = text[searchStart...].firstIndex(of: "=") else { return nil }
-            let before = text[..<equals].reversed().drop(while: { $0 == " " })
-            let name = String(before.prefix(while: { $0.isLetter }).reversed()).lowercased()
-            var quoteIndex = text.index(after: equals)
-            while quoteIndex < text.endIndex, text[quoteIndex] == " " { quoteIndex = text.index(after: quoteIndex) }
-            searchStart = text.index(after: equals)
-            guard ["href", "src", "poster"].contains(name), quoteIndex < text.endIndex else { continue }
-            let quote = text[quoteIndex]
-            guard quote == "\"" || quote == "'" else { continue }
-            let valueStart = text.index(after: quoteIndex)
-            guard let valueEnd = text[valueStart...].firstIndex(of: quote) else { return nil }
-            return (Substring(name), valueStart..<valueEnd)
-        }
-        return nil
-    }
-
     private static func hasScheme(_ reference: String) -> Bool {
         guard let colon = reference.firstIndex(of: ":") else { return false }
         let scheme = reference[..<colon]

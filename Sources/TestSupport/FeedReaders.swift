@@ -44,6 +44,21 @@ public enum FeedReaders {
         return (result.status == 0, result.stdout + result.stderr)
     }
 
+    /// The HTML each feed carries for its entries, as written (ElementTree and `json` only undo
+    /// XML and JSON escaping; no reader's sanitiser runs), keyed by file.
+    public static func contentHTML(_ files: [String]) throws -> [String: [String]] {
+        let result = try ProcessResult.run(Repository.python, [Repository.script("feed_html.py")] + files)
+        guard result.status == 0 else { throw ReaderError(tool: "feed_html.py", output: result.stderr) }
+        var html: [String: [String]] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let file = object["file"] as? String, let values = object["html"] as? [String]
+            else { throw ReaderError(tool: "feed_html.py", output: String(line)) }
+            html[file] = values
+        }
+        return html
+    }
+
     /// `xmllint --noout`: whether every file is well-formed XML (namespaces included).
     public static func xmllint(_ files: [String]) throws -> (passed: Bool, output: String) {
         let result = try ProcessResult.run("/usr/bin/xmllint", ["--noout", "--nonet"] + files)

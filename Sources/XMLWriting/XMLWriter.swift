@@ -23,8 +23,9 @@ public final class XMLWriter {
         self.buffer = buffer
         self.writer = writer
         if indent {
-            xmlTextWriterSetIndent(writer, 1)
-            _ = "  ".withXMLString { xmlTextWriterSetIndentString(writer, $0) }
+            // Both return -1 only on a NULL writer or when the indent string cannot be copied.
+            try check(xmlTextWriterSetIndent(writer, 1), "turn indentation on")
+            try check("  ".withXMLString { xmlTextWriterSetIndentString(writer, $0) }, "set the indentation")
         }
     }
 

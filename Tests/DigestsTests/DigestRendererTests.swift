@@ -1,5 +1,6 @@
 import CivilCalendar
 import Foundation
+import MarkdownRendering
 import Posts
 import Testing
 @testable import Digests
@@ -97,13 +98,13 @@ import Testing
         let post = Post(
             path: "a.md", title: "Élus & Associations", slug: "elus", date: Date(timeIntervalSince1970: 1_790_000_000),
             body: "Premier paragraphe avec [un lien](../autre/).\n\nSuite «\u{A0}longue\u{A0}».\n")
-        let excerpt = DigestItems(permalinks: links, siteAuthor: Author(name: "Bureau"), content: .excerpt).make([post])[0]
+        let excerpt = DigestItems(permalinks: links, siteAuthor: Author(name: "Bureau"), content: .excerpt, renderer: MarkdownRenderer()).make([post]).items[0]
         #expect(excerpt.url == "https://amis.example.org/posts/elus/")
         #expect(excerpt.authorName == "Bureau")
         #expect(excerpt.html.contains("href=\"https://amis.example.org/posts/autre/\""))
         #expect(!excerpt.html.contains("Suite"))
         #expect(excerpt.text == "Premier paragraphe avec un lien.")
-        let full = DigestItems(permalinks: links, siteAuthor: Author(name: "Bureau"), content: .full).make([post])[0]
+        let full = DigestItems(permalinks: links, siteAuthor: Author(name: "Bureau"), content: .full, renderer: MarkdownRenderer()).make([post]).items[0]
         #expect(full.html.contains("Suite «\u{A0}longue\u{A0}»"))
     }
 }

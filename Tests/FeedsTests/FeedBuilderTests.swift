@@ -1,5 +1,6 @@
 import CivilCalendar
 import Foundation
+import MarkdownRendering
 import Posts
 import Testing
 @testable import Feeds
@@ -51,16 +52,16 @@ import Testing
         draft.isDraft = true
         let future = post("future", day: 25)
         let builder = FeedBuilder(site: Self.site, options: FeedOptions(formats: [.json]))
-        let documents = builder.documents(for: [post("a", day: 1), draft, future], now: date(20))
+        let documents = builder.documents(for: [post("a", day: 1), draft, future], now: date(20)).documents
         #expect(documents[0].entries.map(\.url) == ["https://amis.example.org/posts/a/"])
-        let later = builder.documents(for: [post("a", day: 1), draft, future], now: date(26))
+        let later = builder.documents(for: [post("a", day: 1), draft, future], now: date(26)).documents
         #expect(later[0].entries.count == 2)
     }
 
     @Test func limitKeepsTheNewest() {
         let posts = (1...28).map { post("p\($0)", day: $0) }
         let builder = FeedBuilder(site: Self.site, options: FeedOptions(limit: 5))
-        let documents = builder.documents(for: posts.shuffled(), now: date(28, hour: 23))
+        let documents = builder.documents(for: posts.shuffled(), now: date(28, hour: 23)).documents
         #expect(documents.allSatisfy { $0.entries.count == 5 })
         #expect(documents[0].entries.map(\.id).first == "tag:amis.example.org,2026-03-28:p28")
         #expect(documents[0].updated == date(28))
@@ -109,7 +110,7 @@ import Testing
 
     @Test func excerptModeLinksToThePost() throws {
         let posts = [post("a", day: 1, body: "Intro.\n\nSuite.")]
-        let documents = FeedBuilder(site: Self.site, options: FeedOptions(content: .excerpt)).documents(for: posts, now: date(2))
+        let documents = FeedBuilder(site: Self.site, options: FeedOptions(content: .excerpt)).documents(for: posts, now: date(2)).documents
         #expect(documents[0].entries[0].contentHTML == "<p>Intro.</p>\n<p><a href=\"https://amis.example.org/posts/a/\">Lire la suite</a></p>\n")
         #expect(documents[0].entries[0].summary == "Intro.")
     }
@@ -118,5 +119,19 @@ import Testing
         let files = try FeedBuilder(site: Self.site, options: FeedOptions()).files(for: [], now: date(1))
         #expect(files.map(\.path) == ["atom.xml", "feed.json", "rss.xml"])
         #expect(text(files, "atom.xml").contains("<updated>1970-01-01T01:00:00+01:00</updated>"))
+    }
+}
+
+extension FeedBuilder {
+    /// The tests' builder: Markdown rendered in the test process.
+    init(site: FeedSite, options: FeedOptions) {
+        self.init(site: site, options: options, renderer: MarkdownRenderer())
+    }
+
+    /// Every feed file for `posts`, which must all render.
+    func files(for posts: [Post], now: Date) throws -> [FeedFile] {
+        let documents = self.documents(for: posts, now: now)
+        #expect(documents.rejected.isEmpty)
+        return try files(for: documents.documents)
     }
 }

@@ -124,4 +124,73 @@ import TestSupport
         let authors = try FileManager.default.contentsOfDirectory(atPath: site.feeds.appendingPathComponent("authors").path)
         #expect(Set(authors) == ["le-bureau", "zoe", "lea"], "\(authors)")
     }
+
+    /// Raw HTML and Markdown that try to run something: none of it reaches a feed or a digest,
+    /// checked on Herald's own bytes (feedparser would sanitise what it reads).
+    @Test func activeContentNeverLeavesHerald() throws {
+        let site = try DigestPreviewTests.site(newsletterExtra: "\"content\": \"full\"")
+        defer { site.remove() }
+        let french = "«\u{A0}Élus & Associations\u{A0}» : l’œuvre commune"
+        try site.post("2026/piege.md", """
+            ---
+            title: Piège
+            date: 2026-06-01
+            ---
+            \(french) <span onclick="alert(1)">zorglub</span> <img src=x OnError=alert(1)> [lien](JaVaScRiPt:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=)
+
+            <div onmouseover="alert(1)"><a href="&#106;avascript:alert(1)">a</a><a href="java&#x09;script:alert(1)">b</a></div>
+
+            <svg onload=alert(1)><script>alert(1)</script></svg><math><mi xlink:href="javascript:alert(1)">m</mi></math>
+            <iframe src="https://evil.example/"></iframe><object data="x.swf"></object><embed src="x.swf">
+            <base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=javascript:alert(1)">
+            <link rel="stylesheet" href="https://evil.example/x.css"><form action="https://evil.example/"><input name="q"></form>
+            <!-- <script>alert(1)</script> --><![CDATA[<script>alert(1)</script>]]><style>p{}</style>
+
+            [ref][r] <VBScript:msgbox(1)> <video src="v.mp4" poster="javascript:alert(1)" onplay="alert(1)"></video>
+
+            [r]: javascript:alert(1)
+            """)
+        let result = try site.build()
+        #expect(result.status == 0, "\(result.stderr)")
+        func check(_ html: String, in place: String) {
+            let lowered = html.lowercased()
+            for forbidden in ["<script", "<svg", "<math", "<iframe", "<object", "<embed", "<base", "<meta", "<link", "<form",
+                              "<input", "<style", "<!--", "xlink:", "alert(1)</"] {
+                #expect(!lowered.contains(forbidden), "\(forbidden) in \(place): \(html)")
+            }
+            // Script URLs may only be left as text (an autolink's label), never as a destination.
+            let destinations = lowered.matches(of: /(?:href|src|poster|cite)="([^"]*)"/).map { String($0.output.1) }
+            for destination in destinations {
+                #expect(!destination.contains("script:") && !destination.hasPrefix("data:"), "\(destination) in \(place)")
+            }
+            #expect(lowered.range(of: #"<[^>]*\son[a-z]+\s*="#, options: .regularExpression) == nil, "handler in \(place): \(html)")
+        }
+        let feeds = try FeedReaders.contentHTML(site.feedFiles())
+        let piege = feeds.flatMap { file, values in values.filter { $0.contains("zorglub") }.map { (file, $0) } }
+        // The site's Atom, RSS (content:encoded, and description: the summary) and JSON feeds,
+        // and the author's.
+        #expect(piege.count == 8, "\(feeds.keys.sorted())")
+        for (file, html) in piege {
+            check(html, in: file)
+        }
+        let contents = Set(piege.map(\.1).filter { $0.hasPrefix("<p>") })
+        // One sanitised HTML, the same in every feed.
+        #expect(contents.count == 1)
+        for html in contents {
+            #expect(html.hasPrefix("<p>\(french.replacingOccurrences(of: "&", with: "&amp;")) <span>zorglub</span> <img src=\"https://amis-saint-eloi.example.org/posts/piege/x\" /> <a href=\"\">lien</a>"), "\(html)")
+            #expect(html.contains("<video src=\"https://amis-saint-eloi.example.org/posts/piege/v.mp4\"></video>"), "\(html)")
+        }
+        let output = site.folder.url.appendingPathComponent("preview.eml").path
+        let preview = try site.herald("digest", "preview", "hebdo", "--config", site.config, "--output", output)
+        #expect(preview.status == 0, "\(preview.stderr)")
+        let message = try DigestPreviewTests.parse(output)
+        let html = try #require(message["html"] as? String)
+        // The same HTML as the feeds' (the template around it has its own <meta> and styles).
+        let lines = html.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(contents.allSatisfy { lines.contains($0) }, "the hostile post is in the digest: \(html.debugDescription)")
+        for forbidden in ["<script", "<svg", "<iframe", "<object", "<embed", "<form", "<input", "<base", "href=\"javascript:",
+                          "data:text", "xlink:", "onclick", "onerror", "onmouseover", "onload", "onplay"] {
+            #expect(!html.lowercased().contains(forbidden), "\(forbidden) in the digest: \(html)")
+        }
+    }
 }

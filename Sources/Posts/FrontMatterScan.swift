@@ -18,7 +18,8 @@ struct FrontMatterScan {
 
     private(set) var forbidden: ForbiddenCharacter?
     /// Whether some `&` or `*` is followed by a character of an anchor name (libyaml's
-    /// `[0-9A-Za-z_-]`): without one, the YAML can hold no anchor and no alias.
+    /// `[0-9A-Za-z_-]`) and not preceded by an ASCII letter or digit: without one, the YAML can
+    /// hold no anchor and no alias.
     private(set) var mayHoldAnchors = false
     /// Where each U+2028 or U+2029 is (line and column in the YAML text), in order; empty in the
     /// usual case, and then libyaml's lines are the file's.
@@ -44,7 +45,13 @@ struct FrontMatterScan {
             case 0x09:
                 break
             case 0x26, 0x2A:  // & *
-                if index + 1 < count, Self.isAnchorCharacter(bytes[index + 1]) { mayHoldAnchors = true }
+                // After an ASCII letter or digit, `&` and `*` are inside a token (a plain
+                // scalar, a tag, quoted text): `R&D` needs no second look.
+                if index + 1 < count, Self.isAnchorCharacter(bytes[index + 1]),
+                    index == 0 || !Self.isLetterOrDigit(bytes[index - 1])
+                {
+                    mayHoldAnchors = true
+                }
             case 0x00...0x1F, 0x7F:
                 forbidden = ForbiddenCharacter(line: line, column: column, scalar: UInt32(byte))
                 return
@@ -86,6 +93,13 @@ struct FrontMatterScan {
         }
         if yamlLine == yaml { return (line, base + yamlColumn) }
         return (line + max(yamlLine - yaml, 0), yamlColumn)
+    }
+
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        default: return false
+        }
     }
 
     private static func isAnchorCharacter(_ byte: UInt8) -> Bool {

@@ -1,6 +1,7 @@
 import Feeds
 import Foundation
 import Posts
+import SMTPTransport
 
 /// Herald's configuration: one `config.json`, read strictly.
 ///
@@ -139,7 +140,7 @@ public struct MailSettings: Sendable {
 
     public struct SMTP: Sendable {
         public var url: String
-        public var tls: TLSMode
+        public var tls: SMTPSettings.TLS
         public var username: String?
         public var passwordFile: URL?
         /// Extra CA certificates (PEM) to trust, for a private relay.
@@ -150,9 +151,6 @@ public struct MailSettings: Sendable {
         public var timeoutSeconds: Double
     }
 
-    public enum TLSMode: String, Sendable, CaseIterable {
-        case starttls, implicit, none
-    }
 
     public struct DKIM: Sendable {
         public var domain: String

@@ -1,6 +1,7 @@
 import Feeds
 import Foundation
 import Posts
+import SMTPTransport
 
 /// The section-by-section rules of config.json.
 struct ConfigurationParser {
@@ -116,7 +117,7 @@ struct ConfigurationParser {
                 throw transportReader.error("url", "expected \"smtp://host:port\" or \"smtps://host:port\", found \"\(url)\"")
             }
             let tlsName = try transportReader.string("tls", default: url.hasPrefix("smtps://") ? "implicit" : "starttls")
-            guard let tls = MailSettings.TLSMode(rawValue: tlsName) else {
+            guard let tls = SMTPSettings.TLS(rawValue: tlsName) else {
                 throw transportReader.error("tls", "expected \"starttls\", \"implicit\" or \"none\", found \"\(tlsName)\"")
             }
             let smtp = MailSettings.SMTP(

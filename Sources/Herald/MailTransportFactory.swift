@@ -17,7 +17,7 @@ public enum MailTransportFactory {
         case .smtp(let smtp):
             let password = try readPassword(smtp, environment: environment)
             let settings = SMTPSettings(
-                url: smtp.url, tls: SMTPSettings.TLS(rawValue: smtp.tls.rawValue) ?? .starttls, username: smtp.username,
+                url: smtp.url, tls: smtp.tls, username: smtp.username,
                 password: password, caCertificateFile: smtp.caFile?.path, heloName: heloName(mail.from),
                 concurrency: smtp.concurrency, maxPerSecond: smtp.maxPerSecond,
                 connectTimeout: .milliseconds(Int(smtp.connectTimeoutSeconds * 1000)),

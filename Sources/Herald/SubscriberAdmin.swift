@@ -78,7 +78,10 @@ public struct SubscriberAdmin: Sendable {
             }
             if batch.count == 5_000 { try await flush(&batch, into: &report, status: status, now: now) }
         }
-        if let error = reader.error {
+        // CSV.swift reports `cannotReadFile` when a read returns 0 bytes after the stream said
+        // more were available, which Foundation's file streams do at the end of every file that
+        // is not read in one go: that is the end of the file, not an error.
+        if let error = reader.error, !Self.isEndOfFile(error) {
             report.problems.append("\(name):\(line): error: the file stops being valid CSV here (\(error)); the rows before were imported")
         }
         try await flush(&batch, into: &report, status: status, now: now)
@@ -136,6 +139,11 @@ public struct SubscriberAdmin: Sendable {
     private func checkNewsletters(_ ids: [String]) throws(SubscriberAdminError) {
         let known = configuration.newsletters.map(\.id)
         for id in ids where !known.contains(id) { throw .unknownNewsletter(id, known: known) }
+    }
+
+    private static func isEndOfFile(_ error: any Error) -> Bool {
+        if case CSVError.cannotReadFile = error { return true }
+        return false
     }
 
     private static func lineBreaks(in field: String) -> Int {

@@ -19,7 +19,8 @@ public struct Permalinks: Sendable, Hashable {
     public init(siteURL: String, timeZone: TimeZone, postPattern: String = "posts/{slug}/") {
         let base = siteURL.hasSuffix("/") ? siteURL : siteURL + "/"
         self.siteURL = base
-        self.host = URL(string: base)?.host ?? "localhost"
+        // RFC 4151 wants the authority of a tag: URI in lowercase.
+        self.host = URL(string: base)?.host?.lowercased() ?? "localhost"
         self.timeZone = timeZone
         self.postPattern = postPattern
     }

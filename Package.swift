@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "SMTPTransport", dependencies: ["Mail", "CCurl"], swiftSettings: swiftSettings),
+        .target(name: "SMTPTransport", dependencies: ["Mail", "CCurl", "DurableFiles"], swiftSettings: swiftSettings),
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(
             name: "Digests",

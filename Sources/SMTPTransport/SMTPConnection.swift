@@ -1,4 +1,5 @@
 import CCurl
+import DurableFiles
 import Mail
 
 #if canImport(Glibc)
@@ -325,7 +326,7 @@ final class SMTPConnection {
             guard remaining > 0 else { return deadline.reason }
             let ready = poll(&descriptor, 1, Int32(min(remaining, Int(Int32.max))))
             if ready > 0 { return nil }  // readable, writable, or an error the next call reports
-            if ready < 0 && errno != EINTR { return "poll failed: \(SystemError.message(errno))" }
+            if ready < 0 && errno != EINTR { return "poll failed: \(SystemError(errno))" }
         }
     }
 

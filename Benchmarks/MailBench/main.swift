@@ -232,7 +232,11 @@ func sizedItems(for size: Int, makeProducer: ([DigestItem]) -> Producer, now: Da
 // MARK: - Main
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
-CurlLibrary.initialize()
+do {
+    try CurlLibrary.initialize()
+} catch {
+    fail(error.description)
+}
 
 let now = Date()
 let timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt

@@ -10,9 +10,10 @@ public enum Runtime {
 
     /// Initialises libxml2 and libcurl and registers cmark-gfm's extensions while the process
     /// is still single-threaded (none of these libraries' initialisation is thread-safe).
-    public static func initialize() {
+    /// Throws when libcurl cannot be initialised.
+    public static func initialize() throws(CurlLibraryError) {
         XMLLibrary.initialize()
-        CurlLibrary.initialize()
+        try CurlLibrary.initialize()
         _ = MarkdownRenderer()
     }
 }

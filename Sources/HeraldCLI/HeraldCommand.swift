@@ -16,7 +16,12 @@ struct HeraldCommand: AsyncParsableCommand {
         subcommands: [BuildCommand.self, CheckCommand.self, DigestCommand.self, SubscribersCommand.self])
 
     static func main() async {
-        Runtime.initialize()
+        do {
+            try Runtime.initialize()
+        } catch {
+            Console.error("error: \(error.description)")
+            Console.exit(1)
+        }
         await main(nil)
     }
 }

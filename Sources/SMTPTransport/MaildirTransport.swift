@@ -1,13 +1,21 @@
+import DurableFiles
 import Foundation
 import Synchronization
 
 /// Delivers into a Maildir: each message is written to `tmp/`, flushed, then renamed into
-/// `new/`, so a mail reader never sees a partial message. The sample configuration's
-/// transport, so that a first run needs no mail server.
+/// `new/`, and `new/` itself is flushed, so a mail reader never sees a partial message and a
+/// delivered one survives a power cut. The sample configuration's transport, so that a first
+/// run needs no mail server.
+///
+/// `send` runs the file work on a small fixed pool of threads of the transport's own (never a
+/// thread per message, never the cooperative pool); `sendAll` on the calling thread.
 public final class MaildirTransport: MailTransport {
+    /// The threads `send` uses.
+    static let threads = 2
+
     public let directory: URL
-    private let counter = Mutex(0)
-    private let hostName: String
+    private let writer: Writer
+    private let queue: JobQueue
 
     /// Creates `tmp/`, `new/` and `cur/` under `directory` if needed.
     public init(directory: URL) throws(MaildirError) {
@@ -20,22 +28,42 @@ public final class MaildirTransport: MailTransport {
                 throw MaildirError(path: directory.appendingPathComponent(folder).path, reason: error.localizedDescription)
             }
         }
-        hostName = (ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost")
+        let hostName = (ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost")
             .replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
+        let writer = Writer(directory: directory, hostName: hostName)
+        self.writer = writer
+        queue = JobQueue(workers: Self.threads, name: "herald-mdir") { _, job in
+            job.complete(job.message().map(writer.deliver))
+        }
     }
+
+    deinit { queue.close() }
 
     public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
         await withCheckedContinuation { continuation in
-            // File writes block: a thread of their own, not the cooperative pool.
-            Thread.detachNewThread { continuation.resume(returning: self.deliver(message)) }
+            queue.add(Job(message: { message }) { continuation.resume(returning: $0!) })
         }
     }
 
     public func sendAll(_ messages: [OutgoingMessage]) -> [DeliveryOutcome] {
-        messages.map(deliver)
+        messages.map(writer.deliver)
+    }
+}
+
+/// Writes one message into the Maildir; shared by the pool's threads.
+private final class Writer: Sendable {
+    private let tmp: String
+    private let new: String
+    private let hostName: String
+    private let counter = Mutex(0)
+
+    init(directory: URL, hostName: String) {
+        tmp = directory.appendingPathComponent("tmp").path
+        new = directory.appendingPathComponent("new").path
+        self.hostName = hostName
     }
 
-    /// The path of the message in `new/` after a successful delivery, by unique name.
+    /// Delivers `message` under a unique name; the outcome names its path in `new/`.
     func deliver(_ message: OutgoingMessage) -> DeliveryOutcome {
         let sequence = counter.withLock { value in
             value += 1
@@ -43,28 +71,38 @@ public final class MaildirTransport: MailTransport {
         }
         let now = Date().timeIntervalSince1970
         let name = "\(Int(now)).M\(Int((now - now.rounded(.down)) * 1e6))P\(getpid())Q\(sequence).\(hostName)"
-        let temporary = directory.appendingPathComponent("tmp").appendingPathComponent(name).path
-        let final = directory.appendingPathComponent("new").appendingPathComponent(name).path
+        let temporary = "\(tmp)/\(name)"
+        let final = "\(new)/\(name)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return .temporary(code: nil, text: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { return .temporary(code: nil, text: "cannot create \(temporary): \(SystemError(errno))") }
+        func fail(_ what: String, _ error: SystemError) -> DeliveryOutcome {
+            unlink(temporary)
+            return .temporary(code: nil, text: "cannot \(what) \(temporary): \(error)")
+        }
         var offset = 0
         while offset < message.bytes.count {
             let written = message.bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
+                let error = SystemError(errno)
                 close(descriptor)
-                unlink(temporary)
-                return .temporary(code: nil, text: "cannot write \(temporary): \(reason)")
+                return fail("write", error)
             }
             offset += written
         }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard synced, rename(temporary, final) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return .temporary(code: nil, text: "cannot deliver into \(final): \(reason)")
+        guard fsync(descriptor) == 0 else {
+            let error = SystemError(errno)
+            close(descriptor)
+            return fail("flush", error)
+        }
+        // On some file systems (NFS) a write error only shows at close.
+        guard close(descriptor) == 0 else { return fail("close", SystemError(errno)) }
+        guard rename(temporary, final) == 0 else { return fail("move into \(new)", SystemError(errno)) }
+        do {
+            try AtomicFile.syncFolder(new)
+        } catch {
+            // Mail readers already see it; whether it survives a power cut is unknown.
+            return .uncertain(text: "delivered to \(final), but \(error)")
         }
         return .sent(code: 250, text: "delivered to \(final)")
     }

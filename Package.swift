@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "Digests",
             dependencies: [
-                "Posts", "CivilCalendar", "MarkdownRendering", "Mail", "SMTPTransport", "Store",
+                "Posts", "CivilCalendar", "MarkdownRendering", "Mail", "SMTPTransport", "DurableFiles", "Store",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

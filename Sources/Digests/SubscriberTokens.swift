@@ -24,39 +24,6 @@ public struct SubscriberTokens: Sendable {
         keyBytes = key
     }
 
-    /// Reads the key from `file`, creating it on first use: 32 random bytes, mode 0600 (created
-    /// with that mode, never readable by others, even briefly).
-    public init(keyFile: URL) throws(SubscriberTokensError) {
-        let path = keyFile.path
-        if let data = FileManager.default.contents(atPath: path) {
-            guard data.count >= 32 else {
-                throw SubscriberTokensError(path: path, reason: "the key is \(data.count) bytes; it needs at least 32 (delete the file to have a new one made)")
-            }
-            self.init(key: [UInt8](data))
-            return
-        }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        do {
-            try FileManager.default.createDirectory(at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw SubscriberTokensError(path: path, reason: "cannot create its folder: \(error.localizedDescription)")
-        }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw SubscriberTokensError(path: path, reason: String(cString: strerror(errno)))
-        }
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == bytes.count, synced else {
-            unlink(path)
-            throw SubscriberTokensError(path: path, reason: "cannot write the new key")
-        }
-        self.init(key: bytes)
-    }
-
     /// A URL-safe token for `subscriber` (an opaque subscriber key) and `purpose`:
     /// `<subscriber, base64url>.<HMAC, base64url>`. The link carries who it is for, and the MAC
     /// proves Herald made it.

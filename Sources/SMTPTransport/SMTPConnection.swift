@@ -35,6 +35,10 @@ final class SMTPConnection {
     private var sizeOffered = false
     /// The largest message the server takes, when its SIZE keyword gave one.
     private var sizeLimit: Int?
+    /// What each timeout says, made once (not per read).
+    private let transactionTimedOut: String
+    private let replyTimedOut: String
+    private let writeStalled: String
     private let connectReplies = ConnectReplies()
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var input = ReplyReader()
@@ -45,6 +49,9 @@ final class SMTPConnection {
         self.handle = handle
         transactionTimeoutMs = max(1, settings.transactionTimeout.milliseconds)
         replyTimeoutMs = min(transactionTimeoutMs, max(1, settings.replyTimeout.milliseconds))
+        transactionTimedOut = "timed out: the transaction took longer than \(Self.seconds(transactionTimeoutMs))"
+        replyTimedOut = "no reply from the SMTP server within \(Self.seconds(replyTimeoutMs))"
+        writeStalled = "the SMTP server took nothing for \(Self.seconds(replyTimeoutMs)) (it stopped reading)"
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         // The path of an SMTP URL is the name libcurl announces in EHLO.
         let base = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
@@ -156,8 +163,7 @@ final class SMTPConnection {
                 code: 552,
                 text: "5.3.4 the message is \(size) bytes, more than the \(sizeLimit) the server accepts (SIZE); nothing was sent"))
         }
-        let deadline = Deadline(
-            ms: transactionTimeoutMs, reason: "timed out: the transaction took longer than \(Self.seconds(transactionTimeoutMs))")
+        let deadline = Deadline(ms: transactionTimeoutMs, reason: transactionTimedOut)
         // The addresses were validated when they were made (no CR, LF or "<>" inside).
         var commands: [(name: String, bytes: [UInt8])] = [
             ("MAIL FROM", Array("MAIL FROM:<\(message.sender)>\(sizeOffered ? " SIZE=\(size)" : "")\r\n".utf8))
@@ -281,15 +287,14 @@ final class SMTPConnection {
     }
 
     private func stalledWriteDeadline() -> Deadline {
-        Deadline(ms: replyTimeoutMs, reason: "the SMTP server took nothing for \(Self.seconds(replyTimeoutMs)) (it stopped reading)")
+        Deadline(ms: replyTimeoutMs, reason: writeStalled)
     }
 
     /// The next complete reply (multi-line replies joined; its last line kept as the text),
     /// within the reply timeout and the transaction's deadline, checked before every read: a
     /// server that keeps sending cannot hold the connection past them.
     private func readReply(deadline: Deadline) -> Swift.Result<Reply, ReplyError> {
-        let deadline = deadline.earliest(
-            Deadline(ms: replyTimeoutMs, reason: "no reply from the SMTP server within \(Self.seconds(replyTimeoutMs))"))
+        let deadline = deadline.earliest(Deadline(ms: replyTimeoutMs, reason: replyTimedOut))
         while true {
             do {
                 if let reply = try input.nextReply() { return .success(reply) }

@@ -113,16 +113,24 @@ struct ConfigurationParser {
             transport = .maildir(directory: resolve(try transportReader.string("directory", default: "var/outbox")))
         case "smtp":
             let url = try transportReader.requiredString("url", hint: "such as \"smtp://mail.example.org:587\"")
-            guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), URL(string: url)?.host != nil else {
-                throw transportReader.error("url", "expected \"smtp://host:port\" or \"smtps://host:port\", found \"\(url)\"")
-            }
+            // No credentials in the URL (libcurl would use them), no path (it would become the
+            // EHLO name): scheme, host and port only.
+            if let problem = SMTPSettings.problem(withURL: url) { throw transportReader.error("url", problem) }
             let tlsName = try transportReader.string("tls", default: url.hasPrefix("smtps://") ? "implicit" : "starttls")
             guard let tls = SMTPSettings.TLS(rawValue: tlsName) else {
                 throw transportReader.error("tls", "expected \"starttls\", \"implicit\" or \"none\", found \"\(tlsName)\"")
             }
+            let username = try transportReader.string("username")
+            let passwordFile = try transportReader.string("passwordFile")
+            if tls == .none && (username != nil || passwordFile != nil) {
+                // Postfix's noplaintext: credentials never travel in clear.
+                throw transportReader.error(
+                    "tls", "\"none\" sends everything in clear, and credentials are never sent that way; "
+                        + "use \"starttls\" or \"implicit\", or remove username and passwordFile for a relay that needs none")
+            }
             let smtp = MailSettings.SMTP(
-                url: url, tls: tls, username: try transportReader.string("username"),
-                passwordFile: try transportReader.string("passwordFile").map(resolve),
+                url: url, tls: tls, username: username,
+                passwordFile: passwordFile.map(resolve),
                 caFile: try transportReader.string("caFile").map(resolve),
                 concurrency: try transportReader.integer("concurrency", in: 1...64, default: 4),
                 maxPerSecond: try transportReader.number("maxPerSecond", in: 0...100_000, default: 0),

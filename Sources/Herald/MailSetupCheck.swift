@@ -1,10 +1,13 @@
 import Digests
 import Foundation
 import Mail
+import Posts
+import SMTPTransport
 
 /// What `herald check` verifies beyond config.json's syntax, for the mail side: that the
 /// sender is a mailbox, that every newsletter's templates compile, that the DKIM key and the
-/// SMTP password file can be read. Each problem is located at its key in config.json.
+/// SMTP password file can be read (errors); and what works but should not stay so
+/// (warnings). Each is located at its key in config.json.
 public struct MailSetupCheck: Sendable {
     public var configuration: Configuration
 
@@ -42,12 +45,67 @@ public struct MailSetupCheck: Sendable {
                 found.append(("newsletters[\(index)].\(key)", error.description))
             }
         }
-        let bytes = FileManager.default.contents(atPath: configuration.file.path).map { [UInt8]($0) } ?? []
-        let locator = JSONKeyLocator(bytes)
+        let locator = locator()
         return found.map { problem in
             let (line, column) = locator.position(of: problem.key)
             return ConfigurationError(
                 file: DisplayPath.relative(configuration.file), keyPath: problem.key, message: problem.message, line: line, column: column)
         }
+    }
+
+    /// Settings that work but weaken the mail setup, as `FILE:LINE:COL: warning:` diagnostics.
+    public func warnings() -> [Diagnostic] {
+        guard let mail = configuration.mail else { return [] }
+        var passwordFile: String?
+        if case .smtp(let smtp) = mail.transport { passwordFile = smtp.passwordFile?.path }
+        let locator = locator()
+        return Self.warnings(for: mail, passwordFile: passwordFile).map { warning in
+            let (line, column) = locator.position(of: warning.key)
+            return Diagnostic(
+                file: DisplayPath.relative(configuration.file), line: line, column: column, severity: .warning,
+                message: "\(warning.key): \(warning.message)")
+        }
+    }
+
+    /// The warnings of `mail`, each with its key path: mail in clear to another machine
+    /// (`tls: "none"` to a host that is not loopback), a password file that group or others
+    /// can read (`passwordFile`: the file actually read, which may come from
+    /// `$CREDENTIALS_DIRECTORY`), an RSA DKIM key under 2048 bits (RFC 8301). Shared by
+    /// `herald check` and `MailTransportFactory`, which reports them when a transport is made.
+    public static func warnings(for mail: MailSettings, passwordFile: String?) -> [(key: String, message: String)] {
+        var found: [(key: String, message: String)] = []
+        if case .smtp(let smtp) = mail.transport, smtp.tls == .none, !SMTPSettings.isLoopback(url: smtp.url) {
+            found.append((
+                "mail.transport.tls",
+                "\"none\" sends every message in clear to \(smtp.url), which is not this machine; use \"starttls\" or \"implicit\""))
+        }
+        if let passwordFile, let mode = Self.permissions(of: passwordFile), mode & 0o044 != 0 {
+            found.append((
+                "mail.transport.passwordFile",
+                "\(passwordFile) can be read by \(mode & 0o004 != 0 ? "anyone" : "its group") (mode \(String(mode, radix: 8))); "
+                    + "make it readable by Herald's user only (chmod 600)"))
+        }
+        if let dkim = mail.dkim,
+           let signer = try? DKIMSigner(domain: dkim.domain, selector: dkim.selector, privateKeyFile: dkim.privateKeyFile),
+           let bits = signer.rsaKeyBits, bits < DKIMSigner.recommendedRSAKeyBits
+        {
+            found.append((
+                "mail.dkim.privateKeyFile",
+                "the RSA key has \(bits) bits; RFC 8301 asks for at least \(DKIMSigner.recommendedRSAKeyBits) "
+                    + "(some receivers ignore shorter keys); make a new one with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`"))
+        }
+        return found
+    }
+
+    /// The permission bits of `path` (following symlinks), or `nil` when it cannot be read.
+    private static func permissions(of path: String) -> Int? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath),
+              let mode = attributes[.posixPermissions] as? Int
+        else { return nil }
+        return mode & 0o777
+    }
+
+    private func locator() -> JSONKeyLocator {
+        JSONKeyLocator(FileManager.default.contents(atPath: configuration.file.path).map { [UInt8]($0) } ?? [])
     }
 }

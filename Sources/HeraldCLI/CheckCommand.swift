@@ -20,12 +20,15 @@ struct CheckCommand: ParsableCommand {
             Console.output(error.description)
             throw ExitCode.failure
         }
-        let mailProblems = MailSetupCheck(configuration: configuration).problems()
+        let mailCheck = MailSetupCheck(configuration: configuration)
+        let mailProblems = mailCheck.problems()
+        let mailWarnings = mailCheck.warnings()
         for problem in mailProblems { Console.output(problem.description) }
+        for warning in mailWarnings { Console.output(warning.description) }
         let snapshot = SiteBuilder(configuration: configuration).check()
         for diagnostic in snapshot.diagnostics { Console.output(diagnostic.description) }
         let errors = mailProblems.count + snapshot.diagnostics.filter { $0.severity == .error }.count
-        let warnings = snapshot.diagnostics.filter { $0.severity == .warning }.count
+        let warnings = mailWarnings.count + snapshot.diagnostics.filter { $0.severity == .warning }.count
         Console.output(
             "\(options.path): \(errors == 0 ? "ok" : "errors found"); \(BuildSummary.count(snapshot.posts.count, "post")) accepted, "
                 + "\(BuildSummary.count(errors, "error")), \(BuildSummary.count(warnings, "warning"))")

@@ -127,6 +127,12 @@ enum DKIMPrivateKey: Sendable {
         }
     }
 
+    /// The RSA modulus's size in bits; `nil` for Ed25519.
+    var rsaKeyBits: Int? {
+        if case .rsa(let key) = self { return key.keySizeInBits }
+        return nil
+    }
+
     /// `k=` in the DNS record.
     var keyTypeTag: String {
         switch self {

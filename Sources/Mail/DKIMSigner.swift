@@ -46,6 +46,13 @@ public struct DKIMSigner: Sendable {
     /// The signing algorithm, from the key type.
     public var algorithm: Algorithm { key.algorithm }
 
+    /// The smallest RSA key RFC 8301 §3.2 recommends (it requires 1024 bits, and this module
+    /// refuses smaller keys): `herald check` warns below it.
+    public static let recommendedRSAKeyBits = 2048
+
+    /// The size of an RSA key in bits; `nil` for Ed25519.
+    public var rsaKeyBits: Int? { key.rsaKeyBits }
+
     /// The DNS name of the TXT record: `<selector>._domainkey.<domain>`.
     public var dnsRecordName: String { "\(selector)._domainkey.\(domain)" }
 

@@ -26,7 +26,7 @@ public struct DeliveryWorker: Sendable {
         public var policy: RetryPolicy
 
         public init(
-            owner: String = DeliveryWorker.defaultOwner(), concurrency: Int = 4, claimBatch: Int = 16, commitBatch: Int = 32,
+            owner: String = DeliveryWorker.defaultOwner(), concurrency: Int = 4, claimBatch: Int = 64, commitBatch: Int = 32,
             lease: TimeInterval = 300, policy: RetryPolicy = RetryPolicy()
         ) {
             self.owner = owner

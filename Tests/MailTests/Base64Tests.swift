@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Testing
+import TestSupport
 
 @Suite struct Base64Tests {
     @Test func rfc4648TestVectors() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Mail
 
 /// Messages serialized by `Message` and read back by Python's `email` package.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Posts
 
 /// A thousand generated hostile front matters (a seeded mix of control characters, odd
@@ -9,7 +10,7 @@ import Testing
     let parser = PostParser(timeZone: TimeZone(identifier: "Europe/Paris")!)
 
     @Test func everyGeneratedFrontMatterIsParsedQuicklyIntoCleanDiagnostics() throws {
-        var random = SplitMix64(seed: 0x4845_5241_4C44)  // "HERALD"
+        var random = SeededGenerator(seed: 0x4845_5241_4C44)  // "HERALD"
         var posts = 0
         var rejected = 0
         let start = ContinuousClock.now
@@ -59,7 +60,7 @@ import Testing
 
     static let keys = ["title", "date", "updated", "author", "tags", "summary", "draft", "slug", "id", "lang", "image", "x"]
 
-    static func hostilePost(_ random: inout SplitMix64) -> String {
+    static func hostilePost(_ random: inout SeededGenerator) -> String {
         var lines = ["title: Titre \(random.next() % 1000)", "date: 2026-01-0\(1 + random.next() % 9)"]
         switch random.next() % 8 {
         case 0:  // control characters in keys and values
@@ -110,24 +111,5 @@ import Testing
         }
         lines.shuffle(using: &random)
         return "---\n" + lines.joined(separator: "\n") + "\n---\nCorps.\n"
-    }
-}
-
-/// A small, seeded generator (SplitMix64): the same cases on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func pick<T>(_ choices: [T]) -> T {
-        choices[Int(next() % UInt64(choices.count))]
     }
 }

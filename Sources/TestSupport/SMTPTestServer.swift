@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A real SMTP server for delivery tests: `Tests/Support/smtp_server.py` (Debian's aiosmtpd) in a
 /// child process, on 127.0.0.1 and a free port, with its JSON event log in a temporary folder.
@@ -66,13 +67,16 @@ public final class SMTPTestServer: Sendable {
         public var maxMessagesPerConnection: Int?
         /// Advertise PIPELINING (RFC 2920) in the EHLO reply.
         public var pipelining: Bool
+        /// Log messages without their bodies (`ReceivedMessage.data` is empty, `messageID` is
+        /// set) and no command lines: for runs of thousands of messages.
+        public var noBodies: Bool
 
         public init(
             tls: TLSMode = .none, requireTLS: Bool = false, advertiseStartTLS: Bool = true,
             auth: Credentials? = nil, allowAuthWithoutTLS: Bool = false,
             rcptReply: Int? = nil, faultMatch: String? = nil, faultTimes: Int? = nil, dataReply: Int? = nil,
             dropAfterData: Bool = false, dropBeforeData: Bool = false, slowData: Double? = nil,
-            maxMessagesPerConnection: Int? = nil, pipelining: Bool = false
+            maxMessagesPerConnection: Int? = nil, pipelining: Bool = false, noBodies: Bool = false
         ) {
             self.tls = tls
             self.requireTLS = requireTLS
@@ -88,6 +92,7 @@ public final class SMTPTestServer: Sendable {
             self.slowData = slowData
             self.maxMessagesPerConnection = maxMessagesPerConnection
             self.pipelining = pipelining
+            self.noBodies = noBodies
         }
 
         var arguments: [String] {
@@ -110,6 +115,7 @@ public final class SMTPTestServer: Sendable {
                 arguments += ["--max-messages-per-connection", String(maxMessagesPerConnection)]
             }
             if pipelining { arguments.append("--pipelining") }
+            if noBodies { arguments.append("--no-bodies") }
             return arguments
         }
     }
@@ -118,7 +124,9 @@ public final class SMTPTestServer: Sendable {
     public struct ReceivedMessage: Sendable {
         public var mailFrom: String
         public var rcptTo: [String]
-        /// The body as the server stored it: dot-unstuffed, CRLF kept, without the final ".\r\n".
+        /// The Message-ID header's value (unfolded), if the message had one.
+        public var messageID: String?
+        /// The body as the server stored it (empty with `Options.noBodies`): dot-unstuffed, CRLF kept, without the final ".\r\n".
         public var data: [UInt8]
         /// Whether the session was encrypted (STARTTLS or implicit TLS) when the body arrived.
         public var tls: Bool
@@ -133,6 +141,8 @@ public final class SMTPTestServer: Sendable {
         public var fault: String?
         /// Which connection (1, 2, …, in the order the server accepted them) carried the message.
         public var connection: Int
+        /// When the server logged it (once the body was in, before replying).
+        public var time: Date
 
         /// The body decoded as UTF-8 (lossy), for assertions on text.
         public var text: String { String(decoding: data, as: UTF8.self) }
@@ -159,19 +169,21 @@ public final class SMTPTestServer: Sendable {
     public let logPath: String
     private let directory: TemporaryDirectory
     private let process: ServerProcess
+    private let counter = MessageCounter()
 
     /// "smtp://127.0.0.1:PORT" or "smtps://127.0.0.1:PORT".
     public var url: String { "\(options.tls == .implicit ? "smtps" : "smtp")://127.0.0.1:\(port)" }
 
-    /// Starts the server and waits (up to `timeout` seconds) until it listens.
-    public init(_ options: Options = .init(), timeout: Double = 10) throws {
+    /// Starts the server on `port` (0: a free one) and waits (up to `timeout` seconds) until it
+    /// listens. A test that needs a server down, then up, stops one and starts another on its port.
+    public init(_ options: Options = .init(), port: Int = 0, timeout: Double = 10) throws {
         let directory = try TemporaryDirectory(prefix: "herald-smtp")
         let logPath = directory.url.appendingPathComponent("events.jsonl").path
         let stderrPath = directory.url.appendingPathComponent("stderr.txt").path
 
         var arguments = [
             Repository.root.appendingPathComponent("Tests/Support/smtp_server.py").path,
-            "--port", "0", "--log", logPath,
+            "--port", String(port), "--log", logPath,
         ]
         var caCertificatePath: String?
         if options.tls != .none {
@@ -237,10 +249,11 @@ public final class SMTPTestServer: Sendable {
             let data = Data(base64Encoded: object["data_b64"] as? String ?? "") ?? Data()
             return ReceivedMessage(
                 mailFrom: object["mail_from"] as? String ?? "", rcptTo: object["rcpt_to"] as? [String] ?? [],
-                data: [UInt8](data), tls: (object["tls"] as? Bool) ?? false,
+                messageID: object["message_id"] as? String, data: [UInt8](data), tls: (object["tls"] as? Bool) ?? false,
                 tlsVersion: object["tls_version"] as? String, user: object["user"] as? String,
                 accepted: accepted, reply: object["reply"] as? String, fault: object["fault"] as? String,
-                connection: object["conn"] as? Int ?? 0)
+                connection: object["conn"] as? Int ?? 0,
+                time: Date(timeIntervalSince1970: object["time"] as? Double ?? 0))
         }
     }
 
@@ -263,6 +276,12 @@ public final class SMTPTestServer: Sendable {
         return byConnection.keys.sorted().map { byConnection[$0]! }
     }
 
+    /// How many message bodies the server received so far (accepted or not), read incrementally
+    /// from the log: cheap enough to poll every few milliseconds while thousands arrive.
+    public func messageCount() throws -> Int {
+        try counter.count(inLog: logPath)
+    }
+
     /// How many connections the server accepted so far.
     public func connectionCount() throws -> Int {
         try rawEvents().filter { $0["event"] as? String == "connect" }.count
@@ -270,5 +289,39 @@ public final class SMTPTestServer: Sendable {
 
     private func rawEvents() throws -> [[String: Any]] {
         try ServerProcess.events(inLog: logPath)
+    }
+}
+
+/// Counts the "message" events of a growing JSON-lines log, reading only what was appended
+/// since the last call.
+private final class MessageCounter: Sendable {
+    private struct State {
+        var offset: UInt64 = 0
+        var count = 0
+        var partial: [UInt8] = []
+    }
+
+    private let state = Mutex(State())
+    private static let marker = Array(#"{"event": "message""#.utf8)
+
+    func count(inLog path: String) throws -> Int {
+        try state.withLock { state in
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            try handle.seek(toOffset: state.offset)
+            let data = try handle.readToEnd() ?? Data()
+            state.offset += UInt64(data.count)
+            var line = state.partial
+            for byte in data {
+                if byte == UInt8(ascii: "\n") {
+                    if line.starts(with: Self.marker) { state.count += 1 }
+                    line.removeAll(keepingCapacity: true)
+                } else {
+                    line.append(byte)
+                }
+            }
+            state.partial = line
+            return state.count
+        }
     }
 }

@@ -43,6 +43,12 @@ over the server's life, when given)
   --fault-match SUBSTRING  recipient substring selecting where faults apply
   --fault-times N          inject the fault(s) at most N times (then behave)
 
+Big runs
+  --no-bodies              message events carry "message_id" but no
+                           "data_b64", and command lines are not logged: a
+                           run of thousands of messages keeps a small log
+                           that a test can poll while it grows
+
 Log events (every object has "event", "time" (Unix seconds) and, except
 "listening", "conn" (a connection number starting at 1)):
   listening   {"port", "tls": "none"|"starttls"|"implicit"}
@@ -54,10 +60,11 @@ Log events (every object has "event", "time" (Unix seconds) and, except
   tls         {"version", "cipher"}: STARTTLS handshake completed
   auth        {"mechanism", "user", "success"}
   fault       {"kind", "reply"?}: a fault was injected
-  message     {"mail_from", "rcpt_to", "data_b64", "length", "tls",
+  message     {"mail_from", "rcpt_to", "message_id", "data_b64", "length", "tls",
               "tls_version", "user", "accepted", "reply", "fault"}: a body
               was received (data: the bytes after dot-unstuffing, CRLF kept,
-              without the final ".\r\n"); "accepted" is true when the reply
+              without the final ".\r\n"; message_id: the Message-ID header's
+              value, or null); "accepted" is true when the reply
               is 250; "reply" is the reply line, or null when dropped; "fault"
               is null or "drop-after-data", "data-reply", "slow-data",
               "data-reply+slow-data".  Written before the reply is sent and,
@@ -70,6 +77,8 @@ Log events (every object has "event", "time" (Unix seconds) and, except
 import argparse
 import asyncio
 import base64
+import email.parser
+import email.policy
 import json
 import logging
 import signal
@@ -127,6 +136,17 @@ class Config:
             return False
         self.faults_left -= 1
         return True
+
+
+HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+
+
+def message_id_of(data):
+    """The Message-ID header of a message's bytes (folding undone), or None."""
+    end = data.find(b"\r\n\r\n")
+    headers = HEADER_PARSER.parsebytes(data if end < 0 else data[:end + 4])
+    value = headers.get("Message-ID")
+    return " ".join(str(value).split()) if value is not None else None
 
 
 def tls_of(transport):
@@ -197,8 +217,10 @@ class Handler:
         tls, version, _ = tls_of(server.transport)
         record = dict(
             conn=server.herald_conn, mail_from=envelope.mail_from, rcpt_to=list(envelope.rcpt_tos),
-            data_b64=base64.b64encode(data).decode("ascii"), length=len(data), tls=tls,
+            message_id=message_id_of(data), length=len(data), tls=tls,
             tls_version=version, user=server.herald_user if session.authenticated else None)
+        if not args.no_bodies:
+            record["data_b64"] = base64.b64encode(data).decode("ascii")
         faulty = (args.drop_after_data or args.data_reply is not None or args.slow_data is not None) \
             and self.config.matches(envelope.rcpt_tos) and self.config.take_fault()
         if faulty and args.drop_after_data:
@@ -251,7 +273,8 @@ class HeraldSMTP(SMTP):
                 crlf = text.endswith("\r\n")
                 text = text[:-2] if crlf else text[:-1] if text.endswith("\n") else text
                 kind = "auth_response" if self.herald_in_auth else "command"
-                self.herald_log.write(kind, conn=self.herald_conn, line=text, crlf=crlf)
+                if not self.herald_config.args.no_bodies:
+                    self.herald_log.write(kind, conn=self.herald_conn, line=text, crlf=crlf)
             return line
 
         async def readline():
@@ -326,6 +349,7 @@ def parse_args(argv):
     p.add_argument("--slow-data", type=float)
     p.add_argument("--max-messages-per-connection", type=int)
     p.add_argument("--pipelining", action="store_true")
+    p.add_argument("--no-bodies", action="store_true")
     args = p.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")

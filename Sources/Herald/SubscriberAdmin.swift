@@ -52,6 +52,9 @@ public struct SubscriberAdmin: Sendable {
         }
         var report = ImportReport()
         var batch: [SubscriberInput] = []
+        // The line of each address seen so far (normalized): a repeated address is reported,
+        // not applied twice (with two names, every import would flip it back and forth).
+        var seen: [String: Int] = [:]
         var line = 1
         var first = true
         while let row = reader.next() {
@@ -70,12 +73,20 @@ public struct SubscriberAdmin: Sendable {
             }
             let email = row[0].trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}"))
             let newsletters = row.count > 2 ? row[2].split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init) : []
+            let input: SubscriberInput
             do throws(SubscriberAdminError) {
-                batch.append(try validated(email: email, name: row.count > 1 ? row[1] : nil, newsletters: newsletters))
+                input = try validated(email: email, name: row.count > 1 ? row[1] : nil, newsletters: newsletters)
             } catch {
                 report.problems.append("\(name):\(rowLine): error: \(error.description)")
                 continue
             }
+            let key = Subscriber.normalizedEmail(input.email)
+            if let firstLine = seen[key] {
+                report.problems.append("\(name):\(rowLine): error: \(input.email.debugDescription) is already on line \(firstLine); only that row is imported")
+                continue
+            }
+            seen[key] = rowLine
+            batch.append(input)
             if batch.count == 5_000 { try await flush(&batch, into: &report, status: status, now: now) }
         }
         // CSV.swift reports `cannotReadFile` when a read returns 0 bytes after the stream said

@@ -72,12 +72,17 @@ public struct DigestPlanner: Sendable {
         selected.removeAll { rejectedPaths.contains($0.path) }
         guard !selected.isEmpty else { return .nothingNew(windowStart: start) }
         let content = DigestContent(items: items, date: now)
-        let (digest, count) = try await store.plan(
+        guard let (digest, count) = try await store.plan(
             DigestPlan(
                 newsletterID: newsletter.id, windowStart: start, windowEnd: now, subject: subject(content.items, now),
                 trigger: trigger, postIDs: selected.map(permalinks.entryID(of:)), content: content.encoded(),
                 messageIDDomain: messageIDDomain),
             at: now)
+        else {
+            // Another process planned a digest since `unfinishedDigest` was asked: that one goes on.
+            if let unfinished = try await store.unfinishedDigest(newsletterID: newsletter.id) { return .resumed(unfinished) }
+            return try await plan(newsletter, posts: posts, trigger: trigger, at: now)
+        }
         return .planned(digest, deliveries: count)
     }
 

@@ -20,9 +20,15 @@ extension SQLiteStore: DigestStore {
         }
     }
 
-    public func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int) {
+    public func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int)? {
         let postIDs = Self.encodeJSON(plan.postIDs)
-        return try await write { db in
+        return try await write { db -> (digest: Digest, deliveries: Int)? in
+            // GRDB's write transactions are IMMEDIATE: no other process writes between this
+            // check and the inserts.
+            let sending = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM digest WHERE newsletterID = ? AND status = 'sending')",
+                arguments: [plan.newsletterID]) ?? false
+            if sending { return nil }
             try db.execute(
                 sql: """
                     INSERT INTO digest (newsletterID, windowStart, windowEnd, subject, trigger, status, postIDs, content, createdAt)
@@ -104,7 +110,13 @@ extension SQLiteStore: DigestStore {
                     WHERE digestID = ? AND state IN ('failed', 'deferred', 'uncertain')
                     """,
                 arguments: [now.storeValue, now.storeValue, digestID])
-            return db.changesCount
+            let queued = db.changesCount
+            // A completed digest is sending again: `digest send` and the daemon resume it.
+            if queued > 0 {
+                try db.execute(
+                    sql: "UPDATE digest SET status = 'sending', completedAt = NULL WHERE id = ?", arguments: [digestID])
+            }
+            return queued
         }
     }
 

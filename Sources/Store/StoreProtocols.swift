@@ -34,8 +34,10 @@ public protocol DigestStore: Sendable {
     func unfinishedDigest(newsletterID: String) async throws(StoreError) -> Digest?
     /// In one transaction: the digest row, and one `pending` delivery, with its Message-ID,
     /// for each confirmed subscriber who takes the newsletter. Returns the digest and how many
-    /// deliveries it has.
-    func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int)
+    /// deliveries it has; `nil`, planning nothing, when the newsletter has a digest still
+    /// sending (another process planned it since the caller looked): the check and the insert
+    /// are one transaction, so two sends started together never plan two digests.
+    func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int)?
     func digest(id: Int64) async throws(StoreError) -> Digest?
     /// Every digest, newest first, with its delivery counts.
     func digests() async throws(StoreError) -> [(digest: Digest, counts: DeliveryCounts)]
@@ -43,7 +45,8 @@ public protocol DigestStore: Sendable {
     /// Marks the digest completed when every delivery is final; returns whether it is.
     func completeIfFinal(digestID: Int64, at now: Date) async throws(StoreError) -> Bool
     /// Puts the digest's `failed`, `deferred` and `uncertain` deliveries back in the queue,
-    /// due now; returns how many.
+    /// due now; returns how many. A completed digest with such rows becomes `sending` again, so
+    /// that the next send of its newsletter resumes it.
     func retry(digestID: Int64, at now: Date) async throws(StoreError) -> Int
 }
 

@@ -14,6 +14,10 @@ import TestSupport
     }
 
     func plan(_ store: SQLiteStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int) {
+        try #require(try await planIfNoneSending(store, newsletter: newsletter, at: now))
+    }
+
+    func planIfNoneSending(_ store: SQLiteStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int)? {
         try await store.plan(
             DigestPlan(
                 newsletterID: newsletter, windowStart: nil, windowEnd: now, subject: "Lettre «\u{A0}1\u{A0}»", trigger: .manual,
@@ -79,6 +83,48 @@ import TestSupport
             #expect(Set(claimed.map(\.messageID)).count == 40)
             #expect(claimed.allSatisfy { $0.messageID.hasPrefix("herald.\(digest.id).\($0.subscriberID).") && $0.messageID.hasSuffix("@a.org") })
             #expect(!claimed.contains { $0.email == "pending@x.org" })
+        }
+    }
+
+    /// Two processes that both saw no digest sending cannot both plan one: the second plan,
+    /// through another connection to the file, plans nothing. Once the first is completed, and
+    /// for another newsletter, planning goes on.
+    @Test func planningWhileADigestIsSendingPlansNothing() async throws {
+        try await withStore { store, folder in
+            _ = try await store.addSubscribers([SubscriberInput(email: "s@x.org")], status: .confirmed, resubscribe: false, at: t0)
+            let (digest, _) = try await plan(store, at: t0)
+            let other = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
+            #expect(try await planIfNoneSending(other, at: t0 + 1) == nil)
+            #expect(try await store.digests().count == 1)
+            #expect(try await planIfNoneSending(other, newsletter: "mensuel", at: t0 + 1) != nil)
+            let rows = try await store.claim(limit: 10, digestID: digest.id, owner: "a", leaseUntil: t0 + 60, at: t0)
+            try await store.record([DeliveryResult(deliveryID: rows[0].id, outcome: .sent)], owner: "a", at: t0 + 2)
+            #expect(try await store.completeIfFinal(digestID: digest.id, at: t0 + 3))
+            #expect(try await planIfNoneSending(other, at: t0 + 4) != nil)
+        }
+    }
+
+    /// `retry` on a completed digest with failed rows queues them and makes the digest sending
+    /// again, so that `digest send` resumes it; with nothing to retry it stays completed.
+    @Test func retryReopensACompletedDigest() async throws {
+        try await withStore { store, _ in
+            _ = try await store.addSubscribers((0..<2).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
+            let (digest, _) = try await plan(store, at: t0)
+            let rows = try await store.claim(limit: 10, digestID: digest.id, owner: "a", leaseUntil: t0 + 60, at: t0)
+            try await store.record(
+                [DeliveryResult(deliveryID: rows[0].id, outcome: .sent), DeliveryResult(deliveryID: rows[1].id, outcome: .failed, replyCode: 554)],
+                owner: "a", at: t0 + 1)
+            #expect(try await store.completeIfFinal(digestID: digest.id, at: t0 + 2))
+            #expect(try await store.unfinishedDigest(newsletterID: "hebdo") == nil)
+            #expect(try await store.retry(digestID: digest.id, at: t0 + 3) == 1)
+            #expect(try await store.digest(id: digest.id)?.status == .sending)
+            #expect(try await store.unfinishedDigest(newsletterID: "hebdo")?.id == digest.id)
+            let again = try await store.claim(limit: 10, digestID: digest.id, owner: "b", leaseUntil: t0 + 60, at: t0 + 3)
+            #expect(again.map(\.id) == [rows[1].id])
+            try await store.record([DeliveryResult(deliveryID: rows[1].id, outcome: .sent)], owner: "b", at: t0 + 4)
+            #expect(try await store.completeIfFinal(digestID: digest.id, at: t0 + 5))
+            #expect(try await store.retry(digestID: digest.id, at: t0 + 6) == 0)
+            #expect(try await store.digest(id: digest.id)?.status == .completed)
         }
     }
 

@@ -46,6 +46,19 @@ public struct DeliveryWorker: Sendable {
         public var uncertain = 0
         public var skipped = 0
         public var handled: Int { sent + deferred + failed + uncertain + skipped }
+
+        public init() {}
+
+        /// What two runs did together.
+        public static func + (lhs: Progress, rhs: Progress) -> Progress {
+            var sum = lhs
+            sum.sent += rhs.sent
+            sum.deferred += rhs.deferred
+            sum.failed += rhs.failed
+            sum.uncertain += rhs.uncertain
+            sum.skipped += rhs.skipped
+            return sum
+        }
     }
 
     public var store: any DeliveryQueue & DigestStore

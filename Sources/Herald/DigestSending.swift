@@ -44,7 +44,9 @@ public struct DigestSending: Sendable {
 
     /// Delivers the due rows of `digestID` (or of every digest) through the configured
     /// transport until none is due or `stop` is set; deferred rows due within `retryHorizon`
-    /// seconds are waited for.
+    /// seconds are waited for. Rows of `digestID` that another worker holds (a second `digest
+    /// send`, the daemon) are waited for too, and taken over if that worker dies: the outcome
+    /// of the command is the digest's.
     public func deliver(
         digestID: Int64?, retryHorizon: TimeInterval, stop: StopSignal, progress: @Sendable (DeliveryWorker.Progress) -> Void
     ) async throws(DigestError) -> DeliveryWorker.Progress {
@@ -62,7 +64,13 @@ public struct DigestSending: Sendable {
         settings.lease = configuration.delivery.lease
         let worker = DeliveryWorker(store: store, transport: transport, settings: settings) { mailers.mailer($0) }
         do {
-            return try await worker.run(digestID: digestID, retryHorizon: retryHorizon, stop: stop, progress: progress)
+            var done = DeliveryWorker.Progress()
+            while true {
+                let before = done
+                done = before + (try await worker.run(digestID: digestID, retryHorizon: retryHorizon, stop: stop) { progress(before + $0) })
+                guard !stop.isStopped, let digestID, try await store.counts(digestID: digestID)[.inflight] > 0 else { return done }
+                try? await Task.sleep(for: .seconds(1))
+            }
         } catch {
             throw .store(error)
         }

@@ -13,6 +13,11 @@ public struct Configuration: Sendable {
     public var file: URL
     public var site: FeedSite
     public var postsDirectory: URL
+    /// `posts.maxSize`: larger files are reported and not read (bytes).
+    public var maxPostSize: Int
+    /// `posts.renderBudget`: the longest one post's Markdown may take to render; a post that
+    /// takes longer is left out with an error.
+    public var renderBudget: Duration
     public var feedsDirectory: URL
     public var feeds: FeedOptions
     public var storePath: URL
@@ -73,6 +78,8 @@ public struct Configuration: Sendable {
         let site = try parser.site(&siteReader)
         var postsReader = try reader.object("posts")
         let posts = parser.resolve(try postsReader.string("directory", default: "posts"))
+        let maxPostSize = try postsReader.integer("maxSize", in: 1024...(64 << 20), default: 4 << 20)
+        let renderBudget = try postsReader.number("renderBudget", in: 0.05...60, default: 2)
         try postsReader.finish()
         var feedsReader = try reader.object("feeds")
         let (feedsDirectory, feeds, feedsURL) = try parser.feeds(&feedsReader)
@@ -99,7 +106,8 @@ public struct Configuration: Sendable {
         var feedSite = site
         if let feedsURL { feedSite.feedsURL = feedsURL.hasSuffix("/") ? feedsURL : feedsURL + "/" }
         return Configuration(
-            file: file, site: feedSite, postsDirectory: posts, feedsDirectory: feedsDirectory, feeds: feeds,
+            file: file, site: feedSite, postsDirectory: posts, maxPostSize: maxPostSize,
+            renderBudget: .milliseconds(Int((renderBudget * 1000).rounded())), feedsDirectory: feedsDirectory, feeds: feeds,
             storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen, delivery: delivery,
             publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url)
     }

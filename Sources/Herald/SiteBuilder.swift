@@ -80,7 +80,8 @@ public struct SiteBuilder: Sendable {
     /// Reads and checks every post without writing anything (or rendering them).
     public func readPosts() -> PostsSnapshot {
         let snapshot = PostsReader(
-            directory: configuration.postsDirectory, displayPrefix: displayPrefix, timeZone: configuration.site.timeZone
+            directory: configuration.postsDirectory, displayPrefix: displayPrefix, timeZone: configuration.site.timeZone,
+            maximumFileSize: configuration.maxPostSize
         ).read()
         return EntryIDUniqueness.rejectingDuplicates(
             in: snapshot, permalinks: configuration.site.permalinks, displayPrefix: displayPrefix)
@@ -101,7 +102,11 @@ public struct SiteBuilder: Sendable {
     /// An error naming each post that could not be rendered.
     func diagnostics(for failures: [RenderingFailure]) -> [Diagnostic] {
         failures.map { failure in
-            Diagnostic(file: displayPrefix + failure.name, line: 1, column: 1, severity: .error, message: failure.error.description)
+            var message = failure.error.description
+            if case .tooSlow = failure.error {
+                message += " (simplify its Markdown, or raise posts.renderBudget)"
+            }
+            return Diagnostic(file: displayPrefix + failure.name, line: 1, column: 1, severity: .error, message: message)
         }
     }
 }

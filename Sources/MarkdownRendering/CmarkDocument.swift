@@ -66,9 +66,36 @@ final class CmarkDocument {
 
     func plainText() throws(MarkdownRenderingError) -> String { try plainText(of: root) }
 
+    /// The text of `node` and its descendants: text, code and code blocks as written, a line
+    /// break between blocks and for every line break, no raw HTML. What cmark's plain-text
+    /// renderer gives, without its cost: `cmark_render_plaintext` is quadratic in how deeply
+    /// inlines nest (`*a **a ` × 10,000 … took 14 s, the parse 0.3 s).
     func plainText(of node: OpaquePointer) throws(MarkdownRenderingError) -> String {
-        try Self.take(cmark_render_plaintext(node, options, 0))
+        guard let iterator = cmark_iter_new(node) else { throw .cmark("cmark-gfm could not walk the document") }
+        defer { cmark_iter_free(iterator) }
+        var text = ""
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard let current = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(current)
+            if event == CMARK_EVENT_EXIT {
+                if type.rawValue & Self.typeMask == Self.blockType { text += "\n" }
+                continue
+            }
+            switch type {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                if let literal = cmark_node_get_literal(current) { text += String(cString: literal) }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                text += "\n"
+            default:
+                continue
+            }
+        }
+        return text
     }
+
+    /// `CMARK_NODE_TYPE_MASK` and `CMARK_NODE_TYPE_BLOCK` (macros, which Swift does not import).
+    private static let typeMask: UInt32 = 0xC000
+    private static let blockType: UInt32 = 0x8000
 
     func firstParagraph() -> OpaquePointer? {
         var child = cmark_node_first_child(root)

@@ -61,6 +61,10 @@ public struct MarkdownRenderer: MarkdownRenderingEngine {
             excerptText = ""
         }
         let html = try clean(document.html(), hasRawHTML: hasRawHTML)
+        let input = source.body.utf8.count + (source.excerpt?.utf8.count ?? 0) + (source.baseURL?.utf8.count ?? 0)
+        let output = html.utf8.count + excerptHTML.utf8.count + excerptText.utf8.count
+        let limit = WorkerMessage.replyLimit(forInput: input)
+        guard output <= limit else { throw .outputTooLarge(bytes: output, limit: limit) }
         return RenderedMarkdown(html: html, excerptHTML: excerptHTML, excerptText: Self.collapsingWhitespace(excerptText))
     }
 

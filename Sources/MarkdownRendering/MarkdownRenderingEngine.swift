@@ -14,12 +14,32 @@ public enum MarkdownRenderingError: Error, Sendable, Hashable, CustomStringConve
     case cmark(String)
     /// The HTML could not be sanitised.
     case sanitizer(HTMLSanitizerError)
+    /// Rendering took longer than the budget (`MarkdownWorkers`): the renderer was stopped.
+    case tooSlow(budget: Duration)
+    /// The HTML came out more than `WorkerMessage.expansionLimit` times the size of the Markdown.
+    case outputTooLarge(bytes: Int, limit: Int)
+    /// The renderer's process ended while rendering this post (a crash in cmark-gfm or libxml2,
+    /// or its memory limit).
+    case rendererCrashed(String)
+    /// No renderer process could be started; nothing is wrong with the post.
+    case workerUnavailable(String)
 
     public var description: String {
         switch self {
         case .cmark(let reason): return "cannot render the Markdown: \(reason)"
         case .sanitizer(let error): return "cannot sanitise the HTML: \(error)"
+        case .tooSlow(let budget): return "rendering took longer than \(Self.seconds(budget)); the post is left out"
+        case .outputTooLarge(let bytes, let limit):
+            return "the Markdown renders to more than \(limit) bytes of HTML (\(bytes)); the post is left out"
+        case .rendererCrashed(let how): return "the Markdown renderer crashed on this post (\(how)); the post is left out"
+        case .workerUnavailable(let reason): return "cannot start the Markdown renderer: \(reason)"
         }
+    }
+
+    /// `2 s`, `0.5 s`.
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
     }
 }
 

@@ -33,19 +33,28 @@ enum FileBytes {
                 descriptor, into: base, capacity: min(buffer.count, firstReadSize), stopAtShortRead: true, failure: &failure)
         }
         if let failure { return .failure(.unreadable(failure)) }
-        guard bytes.count == firstReadSize else { return .success(bytes) }
-        // A larger file: now its size matters.
+        guard bytes.count == firstReadSize else {
+            return bytes.count <= limit ? .success(bytes) : .failure(.tooLarge(bytes.count))
+        }
+        // A larger file: now its size matters, and nothing more is read when it is over the limit.
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(SystemError.message(errno))) }
         let size = max(Int(info.st_size), 0)
         guard size <= limit else { return .failure(.tooLarge(size)) }
-        let rest = [UInt8](unsafeUninitializedCapacity: max(size - firstReadSize, 0) + 1) { buffer, count in
+        // One buffer of the file's size (plus one byte, to see a file that grew): no second copy.
+        let first = bytes
+        bytes = [UInt8](unsafeUninitializedCapacity: max(size, firstReadSize) + 1) { buffer, count in
             guard let base = buffer.baseAddress else { return }
-            count = readFully(descriptor, into: base, capacity: buffer.count, stopAtShortRead: false, failure: &failure)
+            first.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: $0.count) }
+            count = first.count + readFully(
+                descriptor, into: base + first.count, capacity: buffer.count - first.count, stopAtShortRead: false,
+                failure: &failure)
         }
         if let failure { return .failure(.unreadable(failure)) }
-        bytes += rest
         guard bytes.count <= limit else { return .failure(.tooLarge(bytes.count)) }
+        guard bytes.count <= max(size, firstReadSize) else {
+            return .failure(.unreadable("the file grew while it was read; it will be read again next time"))
+        }
         return .success(bytes)
     }
 

@@ -67,6 +67,16 @@ public struct PostsReader: Sendable {
         return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics, isComplete: !listing.isIncomplete)
     }
 
+    /// `bytes` for people: `4 MiB`, `5.2 MiB`, `512 KiB`, `900 bytes`.
+    static func size(_ bytes: Int) -> String {
+        func scaled(_ unit: Int, _ name: String) -> String {
+            bytes % unit == 0 ? "\(bytes / unit) \(name)" : String(format: "%.1f \(name)", Double(bytes) / Double(unit))
+        }
+        if bytes >= 1 << 20 { return scaled(1 << 20, "MiB") }
+        if bytes >= 1 << 10 { return scaled(1 << 10, "KiB") }
+        return "\(bytes) bytes"
+    }
+
     /// Files per unit of work: small enough to balance two to eight cores, large enough that
     /// scheduling costs nothing.
     static let chunkSize = 128
@@ -79,9 +89,10 @@ public struct PostsReader: Sendable {
         switch result {
         case .success(let content): bytes = content
         case .failure(.tooLarge(let size)):
-            let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
             return .init(post: nil, diagnostics: [
-                .error(display, "file is \(megabytes) MiB; posts over \(maximumFileSize >> 20) MiB are not read")
+                .error(
+                    display,
+                    "file is \(Self.size(size)); posts over \(Self.size(maximumFileSize)) are not read (posts.maxSize)")
             ])
         case .failure(.unreadable(let reason)):
             return .init(post: nil, diagnostics: [.error(display, "cannot read the file: \(reason)")])

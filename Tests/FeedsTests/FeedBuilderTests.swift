@@ -3,6 +3,7 @@ import Foundation
 import MarkdownRendering
 import Posts
 import Testing
+import TestSupport
 @testable import Feeds
 
 @Suite struct FeedBuilderTests {
@@ -65,6 +66,16 @@ import Testing
         #expect(documents.allSatisfy { $0.entries.count == 5 })
         #expect(documents[0].entries.map(\.id).first == "tag:amis.example.org,2026-03-28:p28")
         #expect(documents[0].updated == date(28))
+    }
+
+    @Test func aPostTooSlowToRenderLeavesItsPlaceToTheNextOne() {
+        // Rendered in Herald's renderer processes; `![[]()` repeated is quadratic in cmark-gfm 0.29.
+        let workers = MarkdownWorkers(executable: Repository.heraldBinary, budget: .milliseconds(500))
+        let builder = FeedBuilder(site: Self.site, options: FeedOptions(formats: [.atom], limit: 2), renderer: workers)
+        let posts = [post("a", day: 1), post("b", day: 2), post("lent", day: 3, body: String(repeating: "![[]()", count: 160_000))]
+        let documents = builder.documents(for: posts, now: date(20))
+        #expect(documents.rejected == [RenderingFailure(name: "lent.md", error: .tooSlow(budget: .milliseconds(500)))])
+        #expect(documents.documents.allSatisfy { $0.entries.map(\.url) == ["https://amis.example.org/posts/b/", "https://amis.example.org/posts/a/"] })
     }
 
     @Test func idsSurviveEditsAndOutputIsByteIdentical() throws {

@@ -45,6 +45,11 @@ import TestSupport
         (#"{"site": {"title": "T", "url": "https://e.org/", "permalink": "{title}/"}}"#, "site.permalink: must contain {slug}"),
         (#"{"site": {"title": "T", "url": "https://e.org/", "tagPermalink": "t/{slug}/{year}/"}}"#, "site.tagPermalink: unknown placeholder"),
         (#"{"site": {"title": "T", "url": "https://e.org/"}, "mail": {"from": "A <a@b.org>\r\nBcc: x@y.org"}}"#, "mail.from: must not contain a line break"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "posts": {"maxSize": "4 MB"}}"#, "posts.maxSize: expected a whole number from 1024 to 67108864, found \"4 MB\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "posts": {"maxSize": 100}}"#, "posts.maxSize: expected a whole number from 1024 to 67108864, found 100"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "posts": {"renderBudget": 0}}"#, "posts.renderBudget: expected a number from 0.05 to 60.0, found 0"),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "posts": {"renderBudget": "2 s"}}"#, "posts.renderBudget: expected a number from 0.05 to 60.0, found \"2 s\""),
+        (#"{"site": {"title": "T", "url": "https://e.org/"}, "posts": {"renderbudget": 2}}"#, "posts.renderbudget: unknown key"),
     ])
     func configurationErrorsNameTheKeyPath(configuration: String, expected: String) throws {
         let site = try SiteFixture(configuration: configuration)

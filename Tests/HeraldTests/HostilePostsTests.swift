@@ -23,7 +23,7 @@ import TestSupport
         try site.post("notitle.md", "---\ndate: 2026-01-04\n---\nBody\n")
         try site.post("baddate.md", "---\ntitle: Date\ndate: le 3 mars\n---\nBody\n")
         let paragraph = String(repeating: "Une très longue phrase «\u{A0}répétée\u{A0}» & encore. ", count: 40) + "\n\n"
-        try site.post("huge.md", "---\ntitle: Énorme\ndate: 2026-01-05\n---\n" + String(repeating: paragraph, count: 5_300_000 / paragraph.utf8.count))
+        try site.post("huge.md", "---\ntitle: Énorme\ndate: 2026-01-05\n---\n" + String(repeating: paragraph, count: 3_900_000 / paragraph.utf8.count))
         let secret = try outside.write("---\ntitle: Secret\ndate: 2026-01-06\n---\nNe pas publier.\n", to: "secret.md")
         try FileManager.default.createSymbolicLink(
             atPath: site.folder.url.appendingPathComponent("posts/escape.md").path, withDestinationPath: secret.path)
@@ -192,5 +192,41 @@ import TestSupport
                           "data:text", "xlink:", "onclick", "onerror", "onmouseover", "onload", "onplay"] {
             #expect(!html.lowercased().contains(forbidden), "\(forbidden) in the digest: \(html)")
         }
+    }
+
+    /// One post that cmark-gfm 0.29 renders in quadratic time (`![[]()` × 160,000: minutes),
+    /// and one over `posts.maxSize`: `check` and `build` name both, within about the budget,
+    /// and publish the others.
+    @Test func slowAndOversizedPostsAreRejectedWithinTheBudget() throws {
+        let site = try SiteFixture(configuration: SiteFixture.minimalConfig.replacingOccurrences(
+            of: #""posts": { "directory": "posts" }"#,
+            with: #""posts": { "directory": "posts", "renderBudget": 1, "maxSize": 2097152 }"#))
+        defer { site.remove() }
+        for day in 1...3 {
+            try site.post("bon-\(day).md", "---\ntitle: Bon \(day)\ndate: 2026-01-0\(day)\n---\n~~Barré~~, www.example.org et «\u{A0}guillemets\u{A0}».\n")
+        }
+        try site.post("lent.md", "---\ntitle: Lent\ndate: 2026-01-05\n---\n" + String(repeating: "![[]()", count: 160_000) + "\n")
+        try site.post("gros.md", "---\ntitle: Gros\ndate: 2026-01-06\n---\n" + String(repeating: "Texte. ", count: 450_000) + "\n")
+
+        var started = ContinuousClock.now
+        let check = try site.herald("check", "--config", site.config)
+        #expect(ContinuousClock.now - started < .seconds(15), "check waited for the slow post")
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("posts/lent.md:1:1: error: rendering took longer than 1 s; the post is left out"), "\(check.stdout)")
+        #expect(check.stdout.contains("posts/gros.md:1:1: error: file is 3.0 MiB; posts over 2 MiB are not read (posts.maxSize)"), "\(check.stdout)")
+        #expect(check.stdout.contains("3 posts accepted, 2 errors"), "\(check.stdout)")
+
+        started = ContinuousClock.now
+        let build = try site.build()
+        #expect(ContinuousClock.now - started < .seconds(15), "build waited for the slow post")
+        #expect(build.status == 1)
+        #expect(build.stderr.contains("posts/lent.md:1:1: error: rendering took longer than 1 s"), "\(build.stderr)")
+        #expect(build.stderr.contains("posts/gros.md:1:1: error: file is 3.0 MiB"), "\(build.stderr)")
+        #expect(build.stdout.contains("3 posts published"), "\(build.stdout)")
+        let parsed = try FeedReaders.feedparser(site.feedFiles())
+        let atom = try #require(parsed.first { $0.file.hasSuffix("/feeds/atom.xml") })
+        #expect(Set(atom.entryTitles) == ["Bon 1", "Bon 2", "Bon 3"])
+        let atomText = try String(contentsOf: site.feeds.appendingPathComponent("atom.xml"), encoding: .utf8)
+        #expect(atomText.components(separatedBy: "&lt;del&gt;Barré&lt;/del&gt;, &lt;a href=&quot;http://www.example.org&quot;&gt;").count == 4)
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import MarkdownRendering
+
+/// The renderer processes: the same HTML as rendering in process, in parallel without cmark's
+/// shared table getting in the way, and clear errors when no renderer can start.
+@Suite struct MarkdownWorkersTests {
+    @Test func sameHTMLAsInProcess() throws {
+        let workers = MarkdownWorkers(executable: Repository.heraldBinary, budget: .seconds(20))
+        let sources = [
+            MarkdownSource("# Titre\n\nTexte «\u{A0}x\u{A0}» & [lien](a/)\n\n| a |\n|---|\n| 1 |\n", baseURL: "https://e.org/p/"),
+            MarkdownSource("Un <b onclick=x>gras</b> <script>x</script>\n\nSuite.", excerpt: "Un <i>x</i>", wantsExcerptHTML: true),
+            MarkdownSource("", excerpt: nil, baseURL: nil, wantsExcerptHTML: false),
+            MarkdownSource(String(repeating: "Paragraphe «\u{A0}long\u{A0}» et *emphase*.\n\n", count: 20_000)),
+        ]
+        for source in sources {
+            #expect(try workers.render(source) == MarkdownRenderer().render(source))
+        }
+    }
+
+    @Test func parallelRendersKeepTheExtensions() async throws {
+        // In one process, cmark-gfm 0.29's shared table of special characters made concurrent
+        // parses lose strikethrough and autolinks; each renderer process has its own.
+        let workers = MarkdownWorkers(executable: Repository.heraldBinary, budget: .seconds(20), maximumWorkers: 3)
+        let markdown = "~~barré~~ et www.example.org\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+        let expected = try MarkdownRenderer().render(MarkdownSource(markdown)).html
+        let results = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        DispatchQueue.global().async {
+                            continuation.resume(returning: (0..<100).map { index in
+                                (try? workers.render(MarkdownSource(markdown + "\n\(index)")).html) ?? "failed"
+                            })
+                        }
+                    }
+                }
+            }
+            var all: [String] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        #expect(results.count == 400)
+        #expect(results.allSatisfy { $0.hasPrefix(expected) }, "\(results.first { !$0.hasPrefix(expected) } ?? "")")
+    }
+
+    @Test func aProgramThatIsNoRendererIsReported() {
+        let workers = MarkdownWorkers(executable: "/bin/true", budget: .seconds(5))
+        #expect {
+            try workers.render(MarkdownSource("x"))
+        } throws: { error in
+            guard case MarkdownRenderingError.workerUnavailable(let reason) = error else { return false }
+            return reason.contains("/bin/true")
+        }
+        let missing = MarkdownWorkers(executable: "/nonexistent/herald", budget: .seconds(5))
+        #expect(throws: MarkdownRenderingError.self) { try missing.render(MarkdownSource("x")) }
+    }
+
+    @Test func aRendererOverItsMemoryLimitIsACrashNotAHang() throws {
+        // 256 MB of data segment: enough to start and render small posts, not the tree of
+        // five million emphases (gigabytes): cmark-gfm's allocator aborts.
+        let workers = MarkdownWorkers(executable: Repository.heraldBinary, budget: .seconds(30), memoryLimit: 256 << 20)
+        #expect(try workers.render(MarkdownSource("petit")).html == "<p>petit</p>\n")
+        let huge = MarkdownSource(String(repeating: "*a* ", count: 5_000_000))
+        #expect {
+            try workers.render(huge)
+        } throws: { error in
+            if case MarkdownRenderingError.rendererCrashed = error { return true }
+            return false
+        }
+        #expect(try workers.render(MarkdownSource("encore")).html == "<p>encore</p>\n")
+    }
+}

@@ -7,10 +7,12 @@ import Synchronization
 /// row is claimed (memory does not grow with the number of subscribers), hands it to the
 /// transport, and records outcomes in bounded batches.
 ///
-/// The promise: a delivery is `inflight` in the store before its message goes to the
-/// transport, and its outcome is committed at most `commitBatch` outcomes later. So a crash
-/// re-sends at most `concurrency + commitBatch` messages that had arrived, each with its
-/// original Message-ID (its row expires into `uncertain`, which is retried once).
+/// The promise: a delivery is claimed (`inflight`) in batches, and marked handed over in the
+/// store just before its message goes to the transport; its outcome is committed at most
+/// `commitBatch` outcomes later. So a crash re-sends at most `concurrency + commitBatch`
+/// messages that had arrived, each with its original Message-ID (its row expires into
+/// `uncertain`, which is retried once), and rows claimed but not handed over go back to the
+/// queue untouched: however many times the process dies, no row is lost for being claimed.
 public struct DeliveryWorker: Sendable {
     public struct Settings: Sendable {
         /// Names this worker's leases: `host:pid:random`.
@@ -115,8 +117,12 @@ public struct DeliveryWorker: Sendable {
                         try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
                         continue
                     }
-                    while inFlight < settings.concurrency, !state.buffer.isEmpty {
-                        let delivery = state.buffer.removeFirst()
+                    let starting = Array(state.buffer.prefix(settings.concurrency - inFlight))
+                    state.buffer.removeFirst(starting.count)
+                    // Marked before the transport has them: should this process die now, only
+                    // these rows may have gone out, the rest of the claim goes back as it was.
+                    try await store.markHandedOver(starting.map(\.id), owner: settings.owner)
+                    for delivery in starting {
                         let context = state.contexts[delivery.digestID]
                         group.addTask { await self.deliver(delivery, context: context) }
                         inFlight += 1

@@ -47,6 +47,9 @@ enum SQLiteMigrations {
                     nextAttemptAt REAL,
                     leaseOwner TEXT,
                     leaseExpiresAt REAL,
+                    -- 1 once the worker holding the row has handed its message to the transport
+                    -- (it may be on the wire); 0 while it is only claimed.
+                    handedOver INTEGER NOT NULL DEFAULT 0,
                     replyCode INTEGER,
                     replyText TEXT,
                     updatedAt REAL NOT NULL,

@@ -22,7 +22,7 @@ extension SQLiteStore: DeliveryQueue {
                 arguments: [now.storeValue, limit])
             let take = try db.cachedStatement(sql: """
                 UPDATE delivery SET state = 'inflight', nextAttemptAt = NULL, leaseOwner = ?, leaseExpiresAt = ?,
-                    attempts = attempts + 1, updatedAt = ?
+                    handedOver = 0, attempts = attempts + 1, updatedAt = ?
                 WHERE id = ?
                 """)
             return try rows.map { row in
@@ -42,7 +42,7 @@ extension SQLiteStore: DeliveryQueue {
         try await write { db in
             let update = try db.cachedStatement(sql: """
                 UPDATE delivery SET state = ?, nextAttemptAt = ?, uncertainCount = uncertainCount + ?,
-                    replyCode = ?, replyText = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                    replyCode = ?, replyText = ?, leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = 0, updatedAt = ?
                 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
                 """)
             let bounce = try db.cachedStatement(sql: """
@@ -72,6 +72,16 @@ extension SQLiteStore: DeliveryQueue {
         }
     }
 
+    public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) {
+        guard !deliveryIDs.isEmpty else { return }
+        try await writeUnsynced { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
+                """)
+            for id in deliveryIDs { try statement.execute(arguments: [id, owner]) }
+        }
+    }
+
     @discardableResult
     public func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
         try await expire(where: "leaseExpiresAt < ?", [now.storeValue], at: now, uncertainRetries: uncertainRetries)
@@ -89,12 +99,21 @@ extension SQLiteStore: DeliveryQueue {
         async throws(StoreError) -> Int
     {
         try await write { db in
+            // A row handed to the transport may have gone out: `uncertain`, due again while it
+            // has been uncertain at most `uncertainRetries` times. A row only claimed never
+            // left: back in the queue as it was, due now, its attempt not counted.
             try db.execute(
                 sql: """
-                    UPDATE delivery SET state = 'uncertain', uncertainCount = uncertainCount + 1,
-                        nextAttemptAt = CASE WHEN uncertainCount + 1 <= ? THEN ? ELSE NULL END,
-                        replyText = 'the worker holding this delivery stopped (lease of ' || leaseOwner || ' expired)',
-                        replyCode = NULL, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                    UPDATE delivery SET
+                        state = CASE WHEN handedOver = 1 THEN 'uncertain' \(Self.stateBeforeClaimSQL) END,
+                        uncertainCount = uncertainCount + handedOver,
+                        attempts = attempts - (1 - handedOver),
+                        nextAttemptAt = CASE WHEN handedOver = 0 OR uncertainCount + 1 <= ? THEN ? ELSE NULL END,
+                        replyText = CASE WHEN handedOver = 1
+                            THEN 'the worker holding this delivery stopped (lease of ' || leaseOwner || ' expired)'
+                            ELSE replyText END,
+                        replyCode = CASE WHEN handedOver = 1 THEN NULL ELSE replyCode END,
+                        leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = 0, updatedAt = ?
                     WHERE state = 'inflight' AND \(condition)
                     """,
                 arguments: [uncertainRetries, now.storeValue, now.storeValue] + arguments)
@@ -112,14 +131,17 @@ extension SQLiteStore: DeliveryQueue {
         guard !deliveryIDs.isEmpty else { return }
         try await write { db in
             let statement = try db.cachedStatement(sql: """
-                UPDATE delivery SET
-                    state = CASE WHEN uncertainCount > 0 THEN 'uncertain' WHEN attempts > 1 THEN 'deferred' ELSE 'pending' END,
-                    attempts = attempts - 1, nextAttemptAt = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                UPDATE delivery SET state = CASE \(Self.stateBeforeClaimSQL) END,
+                    attempts = attempts - 1, nextAttemptAt = ?, leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = 0,
+                    updatedAt = ?
                 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
                 """)
             for id in deliveryIDs { try statement.execute(arguments: [now.storeValue, now.storeValue, id, owner]) }
         }
     }
+
+    /// The `WHEN … THEN` arms giving back a claimed row's state from before its claim.
+    static let stateBeforeClaimSQL = "WHEN uncertainCount > 0 THEN 'uncertain' WHEN attempts > 1 THEN 'deferred' ELSE 'pending'"
 
     public func nextDue(digestID: Int64?) async throws(StoreError) -> Date? {
         try await read { db in

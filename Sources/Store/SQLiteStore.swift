@@ -41,6 +41,31 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// Runs `body` in a write transaction committed with `synchronous = NORMAL`: kept if the
+    /// process dies (the WAL is written), possibly lost on a power cut or a kernel crash, until
+    /// the next `write` syncs the log. For marks that are cheap to lose and costly to sync per
+    /// message.
+    func writeUnsynced<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                let result = Result<T, any Error> {
+                    var value: T?
+                    try db.inTransaction(.immediate) {
+                        value = try body(db)
+                        return .commit
+                    }
+                    return value!
+                }
+                // Back to FULL before anything else is written on this connection.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try result.get()
+            }
+        } catch {
+            throw StoreError("store \(path): \(Self.describe(error))")
+        }
+    }
+
     /// Runs `body` on a reader of the pool.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {

@@ -62,12 +62,20 @@ public protocol DeliveryQueue: Sendable {
     /// `owner` no longer holds is left alone. Returns how many rows were updated.
     @discardableResult
     func record(_ results: [DeliveryResult], owner: String, at now: Date) async throws(StoreError) -> Int
-    /// Rows whose lease ran out (their worker died) become `uncertain`: due again now while
-    /// they have been uncertain at most `uncertainRetries` times, final after that.
+    /// Marks claimed deliveries as handed to the transport; a worker calls it just before it
+    /// hands their messages over. Claiming ahead costs nothing on a crash: only marked rows can
+    /// have gone out. The mark survives the death of the process, not necessarily a power cut
+    /// (then the row looks never sent, and is sent again: at most the rows marked since the
+    /// last `record`).
+    func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError)
+    /// Rows whose lease ran out (their worker died) and whose message had been handed to the
+    /// transport become `uncertain`: due again now while they have been uncertain at most
+    /// `uncertainRetries` times, final after that. Rows only claimed go back to the queue as
+    /// they were, due now. Returns how many rows were released.
     @discardableResult
     func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int
-    /// Rows of `owners` become `uncertain` at once, as if their leases had run out: for
-    /// workers known to be dead (a process of this host that no longer exists).
+    /// Rows of `owners` are released at once, as if their leases had run out: for workers
+    /// known to be dead (a process of this host that no longer exists).
     @discardableResult
     func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int
     /// The owners of the leases held now.

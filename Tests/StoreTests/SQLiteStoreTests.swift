@@ -134,6 +134,7 @@ import TestSupport
             let (digest, _) = try await plan(store, at: t0)
             let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
             #expect(rows.count == 4)
+            try await store.markHandedOver(rows.map(\.id), owner: "a")
             // Nothing is claimed twice while the lease holds.
             #expect(try await store.claim(limit: 10, digestID: nil, owner: "b", leaseUntil: t0 + 60, at: t0 + 1).isEmpty)
             // Another owner cannot record outcomes for rows it does not hold.
@@ -171,6 +172,41 @@ import TestSupport
             #expect(Set(again.map(\.messageID)) == Set([rows[2].messageID, rows[3].messageID]))
             let listed = try await store.digests()
             #expect(listed.count == 1 && listed[0].counts[.inflight] == 2)
+        }
+    }
+
+    /// A worker that dies holding a claim: the rows whose messages it had handed to the
+    /// transport become `uncertain`; the rows it had only claimed go back as they were, however
+    /// many times it happens, and whatever the uncertain policy (with "count it as sent", they
+    /// used to end `uncertain` for good: never sent, never retried).
+    @Test func claimedRowsNotHandedOverGoBackUntouched() async throws {
+        for uncertainRetries in [1, 0] {
+            try await withStore { store, _ in
+                _ = try await store.addSubscribers((0..<3).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
+                let (digest, _) = try await plan(store, at: t0)
+                let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
+                try await store.markHandedOver([rows[0].id], owner: "a")
+                try await store.markHandedOver([rows[1].id], owner: "someone else")  // not the holder: no effect
+                #expect(try await store.expireLeases(heldBy: ["a"], at: t0 + 1, uncertainRetries: uncertainRetries) == 3)
+                #expect(try await store.counts(digestID: digest.id).byState == [.uncertain: 1, .pending: 2])
+                // Dying again and again while holding them loses nothing.
+                for round in 1...3 {
+                    let now = t0 + Double(100 * round)
+                    let held = try await store.claim(limit: 10, digestID: nil, owner: "b\(round)", leaseUntil: now + 60, at: now)
+                    #expect(held.count == (uncertainRetries == 1 ? 3 : 2))
+                    let others = held.filter { $0.id != rows[0].id }
+                    #expect(Set(others.map(\.id)) == Set(rows[1...].map(\.id)))
+                    #expect(others.allSatisfy { $0.attempts == 1 && $0.uncertainCount == 0 })
+                    #expect(try await store.expireLeases(at: now + 61, uncertainRetries: uncertainRetries) == held.count)
+                }
+                let last = try await store.claim(limit: 10, digestID: nil, owner: "c", leaseUntil: t0 + 600, at: t0 + 500)
+                // The handed-over row is retried once (same Message-ID) or, counted as sent, final.
+                let handedOver = last.first { $0.id == rows[0].id }
+                #expect((handedOver != nil) == (uncertainRetries == 1))
+                #expect(handedOver.map { $0.messageID == rows[0].messageID && $0.attempts == 2 && $0.uncertainCount == 1 } ?? true)
+                #expect(last.count == (uncertainRetries == 1 ? 3 : 2))
+                #expect(try await store.counts(digestID: digest.id)[.inflight] == last.count)
+            }
         }
     }
 

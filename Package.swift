@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(
             name: "Posts",
-            dependencies: ["CivilCalendar", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CivilCalendar", "DurableFiles", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // Rendered HTML leaves Herald only through XMLWriting's HTMLSanitizer (libxml2's HTML

@@ -1,3 +1,4 @@
+import DurableFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,7 +25,7 @@ enum FileBytes {
     static let firstReadSize = 32 * 1024
 
     private static func read(descriptor: Int32, limit: Int) -> Result<[UInt8], Failure> {
-        guard descriptor >= 0 else { return .failure(.unreadable(SystemError.message(errno))) }
+        guard descriptor >= 0 else { return .failure(.unreadable(SystemError(errno).description)) }
         defer { close(descriptor) }
         var failure: String?
         var bytes = [UInt8](unsafeUninitializedCapacity: firstReadSize) { buffer, count in
@@ -38,7 +39,7 @@ enum FileBytes {
         }
         // A larger file: now its size matters, and nothing more is read when it is over the limit.
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(SystemError.message(errno))) }
+        guard fstat(descriptor, &info) == 0 else { return .failure(.unreadable(SystemError(errno).description)) }
         let size = max(Int(info.st_size), 0)
         guard size <= limit else { return .failure(.tooLarge(size)) }
         // One buffer of the file's size (plus one byte, to see a file that grew): no second copy.
@@ -70,7 +71,7 @@ enum FileBytes {
             let got = Glibc.read(descriptor, buffer + count, capacity - count)
             if got < 0 {
                 if errno == EINTR { continue }
-                failure = SystemError.message(errno)
+                failure = SystemError(errno).description
                 return count
             }
             if got == 0 { break }

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -52,7 +53,7 @@ struct PostFileLister {
         var pending: [(absolute: String, relative: String)] = [(rootPath, "")]
         while let (directory, relative) = pending.popLast() {
             guard let handle = opendir(directory) else {
-                listing.problems.append(Problem(path: relative, message: "cannot open folder: \(SystemError.message(errno))"))
+                listing.problems.append(Problem(path: relative, message: "cannot open folder: \(SystemError(errno).description)"))
                 listing.isIncomplete = true
                 continue
             }

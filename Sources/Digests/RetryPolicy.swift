@@ -54,16 +54,23 @@ public struct RetryPolicy: Sendable, Hashable {
         }
     }
 
-    /// The wait after the `attempt`-th attempt failed for now: exponential, capped, jittered.
+    /// The wait after the `attempt`-th attempt failed for now: exponential, jittered, and never
+    /// longer than `maximumRetry` (the jitter applies below the cap, not above it).
     public func wait(afterAttempt attempt: Int) -> TimeInterval {
         let base = min(maximumRetry, firstRetry * pow(2, Double(max(0, min(attempt - 1, 30)))))
-        return max(1, base * (1 + Double.random(in: -jitter...jitter)))
+        return min(maximumRetry, max(1, base * (1 + Double.random(in: -jitter...jitter))))
     }
 
-    /// A 5.1.x enhanced status code (RFC 3463: bad destination mailbox or address).
+    /// The RFC 3463 codes that say the recipient's address is gone: bad destination mailbox
+    /// (5.1.1), system (5.1.2) or syntax (5.1.3), mailbox moved (5.1.6), no mail for the domain
+    /// (5.1.10, RFC 7505). Not 5.1.7 / 5.1.8, which blame the *sender*, nor 5.1.0 / 5.1.4, which
+    /// servers also give to a refused sender: a bad `mail.from` would bounce the whole list.
+    static let badMailboxCodes: Set<Substring> = ["5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10"]
+
+    /// A 5xx reply whose enhanced status code (its first word, RFC 2034) says the recipient's
+    /// address does not exist.
     static func isBadMailbox(code: Int, text: String) -> Bool {
         guard (500..<600).contains(code) else { return false }
-        let words = text.split(separator: " ", maxSplits: 2)
-        return words.contains { $0.hasPrefix("5.1.") }
+        return text.split(separator: " ", maxSplits: 1).first.map { badMailboxCodes.contains($0) } ?? false
     }
 }

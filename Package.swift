@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "SMTPTransportTests", dependencies: ["SMTPTransport", "Mail", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "DigestsTests", dependencies: ["Digests", "Posts", "CivilCalendar", "Mail", "MarkdownRendering", "TestSupport"], swiftSettings: swiftSettings),
+            name: "DigestsTests", dependencies: ["Digests", "Posts", "CivilCalendar", "Mail", "MarkdownRendering", "SMTPTransport", "Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldTests", dependencies: ["Herald", "TestSupport"],
             swiftSettings: swiftSettings),

@@ -95,6 +95,9 @@ public struct DeliveryWorker: Sendable {
     ) async throws(StoreError) -> Progress {
         try await expireDeadWorkers()
         var state = RunState()
+        // The digest asked for is checked for completion even if nothing of it was left to
+        // claim: its last rows may have been recorded by a worker that died before completing it.
+        if let digestID { state.touchedDigests.insert(digestID) }
         do {
             try await withThrowingTaskGroup(of: DeliveryResult.self) { group in
                 var inFlight = 0

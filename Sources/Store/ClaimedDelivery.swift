@@ -15,6 +15,22 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var attempts: Int
     /// How many times this row has already ended `uncertain`.
     public var uncertainCount: Int
+
+    /// Public, for stores in other modules (PostgreSQL) and for policies tested on their own.
+    public init(
+        id: Int64, digestID: Int64, subscriberID: Int64, email: String, name: String?, subscriberStatus: SubscriberStatus,
+        messageID: String, attempts: Int, uncertainCount: Int
+    ) {
+        self.id = id
+        self.digestID = digestID
+        self.subscriberID = subscriberID
+        self.email = email
+        self.name = name
+        self.subscriberStatus = subscriberStatus
+        self.messageID = messageID
+        self.attempts = attempts
+        self.uncertainCount = uncertainCount
+    }
 }
 
 /// What became of one claimed delivery, as the worker that held it reports it.

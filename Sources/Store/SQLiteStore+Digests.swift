@@ -50,6 +50,11 @@ extension SQLiteStore: DigestStore {
                     """,
                 arguments: [digestID, digestID, plan.messageIDDomain, now.storeValue, now.storeValue, plan.newsletterID])
             let count = db.changesCount
+            // No recipient, nothing to wait for: completed now (no worker would ever touch it).
+            if count == 0 {
+                try db.execute(
+                    sql: "UPDATE digest SET status = 'completed', completedAt = ? WHERE id = ?", arguments: [now.storeValue, digestID])
+            }
             let digest = try Row.fetchOne(db, sql: "SELECT * FROM digest WHERE id = ?", arguments: [digestID]).map(Self.digest)!
             return (digest, count)
         }

@@ -34,9 +34,10 @@ public protocol DigestStore: Sendable {
     func unfinishedDigest(newsletterID: String) async throws(StoreError) -> Digest?
     /// In one transaction: the digest row, and one `pending` delivery, with its Message-ID,
     /// for each confirmed subscriber who takes the newsletter. Returns the digest and how many
-    /// deliveries it has; `nil`, planning nothing, when the newsletter has a digest still
-    /// sending (another process planned it since the caller looked): the check and the insert
-    /// are one transaction, so two sends started together never plan two digests.
+    /// deliveries it has (with none, the digest is completed at once); `nil`, planning nothing,
+    /// when the newsletter has a digest still sending (another process planned it since the
+    /// caller looked): the check and the insert are one transaction, so two sends started
+    /// together never plan two digests.
     func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int)?
     func digest(id: Int64) async throws(StoreError) -> Digest?
     /// Every digest, newest first, with its delivery counts.

@@ -76,6 +76,16 @@ public struct DigestSending: Sendable {
         }
     }
 
+    /// The digest's deliveries per state, and whether it is completed (every row final).
+    public func outcome(digestID: Int64) async throws(DigestError) -> (counts: DeliveryCounts, completed: Bool) {
+        do {
+            let completed = try await store.digest(id: digestID)?.status == .completed
+            return (try await store.counts(digestID: digestID), completed)
+        } catch {
+            throw .store(error)
+        }
+    }
+
     public func counts(digestID: Int64) async throws(DigestError) -> DeliveryCounts {
         do {
             return try await store.counts(digestID: digestID)

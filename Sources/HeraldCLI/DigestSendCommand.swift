@@ -17,7 +17,8 @@ struct DigestSendCommand: AsyncParsableCommand {
             sending) and delivers it with a progress display. Ctrl-C stops claiming, lets the \
             messages in flight finish, and leaves the rest queued for the next run. \
             Exit status: 0 when every delivery was sent (or skipped), 1 when some ended failed \
-            or uncertain, 75 when some are still deferred.
+            or uncertain, 75 when some are still queued (deferred, or uncertain and due for \
+            their one retry).
             """)
 
     @OptionGroup var options: ConfigOption
@@ -63,10 +64,11 @@ struct DigestSendCommand: AsyncParsableCommand {
             let progress = try await sending.deliver(digestID: digest.id, retryHorizon: waitRetries, stop: stop) { display.update($0) }
             interrupt.cancel()
             display.finish(progress)
-            let counts = try await sending.counts(digestID: digest.id)
+            let (counts, completed) = try await sending.outcome(digestID: digest.id)
             Console.output(Self.summary(digest.id, counts))
-            if counts[.failed] + counts[.uncertain] > 0 { throw ExitCode.failure }
-            if counts[.deferred] + counts[.pending] + counts[.inflight] > 0 { throw ExitCode(75) }
+            // An uncertain row still due for its retry has not ended: like a deferred one, 75.
+            if counts[.failed] > 0 || completed && counts[.uncertain] > 0 { throw ExitCode.failure }
+            if !completed { throw ExitCode(75) }
         } catch let error as DigestError {
             Console.error("error: \(error.description)")
             throw ExitCode.failure

@@ -94,6 +94,16 @@ public struct DeliveryWorker: Sendable {
         progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws(StoreError) -> Progress {
         try await expireDeadWorkers()
+        // Leases are renewed while this worker lives: a claim that takes longer than a lease
+        // (a slow server, a low maxPerSecond) is not taken over by another worker mid-way.
+        let renewer = Task { [store, settings] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(settings.lease / 3))
+                if Task.isCancelled { return }
+                _ = try? await store.renewLeases(owner: settings.owner, until: Date().addingTimeInterval(settings.lease))
+            }
+        }
+        defer { renewer.cancel() }
         var state = RunState()
         // The digest asked for is checked for completion even if nothing of it was left to
         // claim: its last rows may have been recorded by a worker that died before completing it.
@@ -124,8 +134,9 @@ public struct DeliveryWorker: Sendable {
                     state.buffer.removeFirst(starting.count)
                     // Marked before the transport has them: should this process die now, only
                     // these rows may have gone out, the rest of the claim goes back as it was.
-                    try await store.markHandedOver(starting.map(\.id), owner: settings.owner)
-                    for delivery in starting {
+                    // A row no longer held (the lease ran out) is not sent: another worker has it.
+                    let held = try await store.markHandedOver(starting.map(\.id), owner: settings.owner)
+                    for delivery in starting where held.contains(delivery.id) {
                         let context = state.contexts[delivery.digestID]
                         group.addTask { await self.deliver(delivery, context: context) }
                         inFlight += 1

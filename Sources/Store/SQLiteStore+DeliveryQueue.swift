@@ -72,13 +72,28 @@ extension SQLiteStore: DeliveryQueue {
         }
     }
 
-    public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) {
-        guard !deliveryIDs.isEmpty else { return }
-        try await writeUnsynced { db in
+    public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
+        guard !deliveryIDs.isEmpty else { return [] }
+        return try await writeUnsynced { db in
             let statement = try db.cachedStatement(sql: """
                 UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
                 """)
-            for id in deliveryIDs { try statement.execute(arguments: [id, owner]) }
+            var marked = Set<Int64>()
+            for id in deliveryIDs {
+                try statement.execute(arguments: [id, owner])
+                if db.changesCount > 0 { marked.insert(id) }
+            }
+            return marked
+        }
+    }
+
+    @discardableResult
+    public func renewLeases(owner: String, until leaseUntil: Date) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET leaseExpiresAt = ? WHERE state = 'inflight' AND leaseOwner = ?",
+                arguments: [leaseUntil.storeValue, owner])
+            return db.changesCount
         }
     }
 

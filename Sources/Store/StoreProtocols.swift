@@ -68,7 +68,14 @@ public protocol DeliveryQueue: Sendable {
     /// have gone out. The mark survives the death of the process, not necessarily a power cut
     /// (then the row looks never sent, and is sent again: at most the rows marked since the
     /// last `record`).
-    func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError)
+    /// Returns the rows marked: those `owner` still holds (a worker that lost its lease, say
+    /// after being suspended, must not send rows another worker may have taken).
+    func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64>
+    /// Extends every lease `owner` holds until `leaseUntil`. A live worker renews its leases
+    /// while it works, so that a long claim or a slow server never lets another worker take
+    /// rows it still holds; a dead one stops renewing. Returns how many rows were renewed.
+    @discardableResult
+    func renewLeases(owner: String, until leaseUntil: Date) async throws(StoreError) -> Int
     /// Rows whose lease ran out (their worker died) and whose message had been handed to the
     /// transport become `uncertain`: due again now while they have been uncertain at most
     /// `uncertainRetries` times, final after that. Rows only claimed go back to the queue as

@@ -171,6 +171,52 @@ import TestSupport
         print("two senders: \(subscribers) subscribers, sent \(sentBy) by each process, \(recipients.count) messages")
     }
 
+    /// A claim that takes longer than a lease (10 s here: twelve messages the server answers
+    /// after 1.2 s each, one at a time): the worker renews its leases, so a second send started
+    /// meanwhile takes none of its rows and nobody is mailed twice. Without renewal, the second
+    /// send released the first one's rows (expired) and sent them while the first still did.
+    @Test func aLongClaimKeepsItsRowsWhileItsWorkerLives() throws {
+        let subscribers = 12
+        let server = try SMTPTestServer(.init(slowData: 1.2, noBodies: true))
+        defer { server.stop() }
+        let site = try DeliverySite(port: server.port, concurrency: 1, delivery: "\"lease\": 10")
+        defer { site.remove() }
+        try site.importSubscribers(0..<subscribers)
+        let first = try site.start("digest", "send", "hebdo")
+        let started = Date()
+        while Date().timeIntervalSince(started) < 11.5, first.isRunning { usleep(50_000) }
+        try #require(first.isRunning, "\(first.stdout)\(first.stderr)")
+        let second = try site.herald("digest", "send", "hebdo")
+        #expect(first.wait() == 0, "\(first.stdout)\(first.stderr)")
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("resuming"), "\(second.stdout)")
+        let recipients = try server.received(includingRejected: true).flatMap(\.rcptTo)
+        #expect(recipients.count == subscribers, "\(recipients.count - Set(recipients).count) sent twice")
+        #expect(Set(recipients).count == subscribers)
+        #expect(try site.counts(digest: 1)["sent"] == subscribers)
+    }
+
+    /// The server takes a body and drops the connection without answering: the row is
+    /// uncertain and due for its one retry, so the command exits 75, not 1; the retry sends it
+    /// again with the same Message-ID.
+    @Test func anUncertainDeliveryIsRetriedOnceWithItsMessageID() throws {
+        let server = try SMTPTestServer(.init(faultMatch: "s2@", faultTimes: 1, dropAfterData: true))
+        defer { server.stop() }
+        let site = try DeliverySite(port: server.port, concurrency: 1, delivery: "\"firstRetry\": 1")
+        defer { site.remove() }
+        try site.importSubscribers(0..<4)
+        let first = try site.herald("digest", "send", "hebdo")
+        #expect(first.status == 75, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("digest 1: 3 sent, 1 uncertain"), "\(first.stdout)")
+        let second = try site.herald("digest", "send", "hebdo", "--wait-retries", "30")
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("digest 1: 4 sent"), "\(second.stdout)")
+        let copies = try server.received(includingRejected: true).filter { $0.rcptTo == ["s2@example.org"] }
+        #expect(copies.map(\.fault) == ["drop-after-data", nil])
+        #expect(copies.count == 2 && copies[0].messageID != nil && copies[0].messageID == copies[1].messageID)
+        #expect(try site.deliveryRows(digest: 1).first { $0.email == "s2@example.org" }.map { $0.attempts == 2 && $0.state == "sent" } == true)
+    }
+
     /// Two sends started together, with nothing planned yet: one digest is planned, not two
     /// (before the check and the insert were one transaction, about one round in five planned
     /// two, and everyone would have been mailed twice).

@@ -134,7 +134,7 @@ import TestSupport
             let (digest, _) = try await plan(store, at: t0)
             let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
             #expect(rows.count == 4)
-            try await store.markHandedOver(rows.map(\.id), owner: "a")
+            #expect(try await store.markHandedOver(rows.map(\.id), owner: "a") == Set(rows.map(\.id)))
             // Nothing is claimed twice while the lease holds.
             #expect(try await store.claim(limit: 10, digestID: nil, owner: "b", leaseUntil: t0 + 60, at: t0 + 1).isEmpty)
             // Another owner cannot record outcomes for rows it does not hold.
@@ -185,8 +185,9 @@ import TestSupport
                 _ = try await store.addSubscribers((0..<3).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
                 let (digest, _) = try await plan(store, at: t0)
                 let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
-                try await store.markHandedOver([rows[0].id], owner: "a")
-                try await store.markHandedOver([rows[1].id], owner: "someone else")  // not the holder: no effect
+                #expect(try await store.markHandedOver([rows[0].id], owner: "a") == [rows[0].id])
+                // Not the holder: nothing marked, and the caller is told.
+                #expect(try await store.markHandedOver([rows[1].id], owner: "someone else").isEmpty)
                 #expect(try await store.expireLeases(heldBy: ["a"], at: t0 + 1, uncertainRetries: uncertainRetries) == 3)
                 #expect(try await store.counts(digestID: digest.id).byState == [.uncertain: 1, .pending: 2])
                 // Dying again and again while holding them loses nothing.
@@ -207,6 +208,22 @@ import TestSupport
                 #expect(last.count == (uncertainRetries == 1 ? 3 : 2))
                 #expect(try await store.counts(digestID: digest.id)[.inflight] == last.count)
             }
+        }
+    }
+
+    /// A live worker renews its leases: expiry then takes nothing from it, and only its own
+    /// rows are renewed.
+    @Test func renewedLeasesDoNotExpire() async throws {
+        try await withStore { store, _ in
+            _ = try await store.addSubscribers((0..<3).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
+            let (digest, _) = try await plan(store, at: t0)
+            let mine = try await store.claim(limit: 2, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
+            let theirs = try await store.claim(limit: 2, digestID: nil, owner: "b", leaseUntil: t0 + 60, at: t0)
+            #expect(mine.count == 2 && theirs.count == 1)
+            #expect(try await store.renewLeases(owner: "a", until: t0 + 150) == 2)
+            #expect(try await store.expireLeases(at: t0 + 100, uncertainRetries: 1) == 1)
+            #expect(try await store.counts(digestID: digest.id).byState == [.inflight: 2, .pending: 1])
+            #expect(try await store.markHandedOver(mine.map(\.id) + theirs.map(\.id), owner: "a") == Set(mine.map(\.id)))
         }
     }
 

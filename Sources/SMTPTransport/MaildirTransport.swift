@@ -32,12 +32,18 @@ public final class MaildirTransport: MailTransport {
             .replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
         let writer = Writer(directory: directory, hostName: hostName)
         self.writer = writer
-        queue = JobQueue(workers: Self.threads, name: "herald-mdir") { _, job in
+        // Numbered per transport, so that each one's threads can be told apart (and counted).
+        threadName = "herald-md\(Self.instances.add(1, ordering: .relaxed).newValue % 1000)"
+        queue = JobQueue(workers: Self.threads, name: threadName) { _, job in
             job.complete(job.message().map(writer.deliver))
         }
     }
 
     deinit { queue.close() }
+
+    /// The prefix of this transport's thread names (`herald-md7`).
+    let threadName: String
+    private static let instances = Atomic<Int>(0)
 
     public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
         await withCheckedContinuation { continuation in

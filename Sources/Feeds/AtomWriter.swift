@@ -12,7 +12,7 @@ struct AtomWriter {
 
     func write(_ feed: FeedDocument) throws(FeedWriteError) -> [UInt8] {
         do {
-            let xml = try XMLWriter()
+            let xml = try XMLWriter(expectedSize: feed.expectedSize)
             try xml.startDocument()
             try xml.startElement("feed")
             try xml.attribute("xmlns", Self.namespace)

@@ -59,7 +59,8 @@ public struct FeedBuilder: Sendable {
         let formats = options.formats.sorted()
         let jobs = documents.flatMap { document in formats.map { (document, $0) } }
         let timeZone = site.timeZone
-        return try publisher.publish(paths: jobs.map { $0.0.path(of: $0.1) }) { index in
+        let sizes = jobs.map { $0.0.expectedSize }
+        return try publisher.publish(paths: jobs.map { $0.0.path(of: $0.1) }, expectedSizes: sizes) { index in
             let (document, format) = jobs[index]
             do throws(FeedWriteError) {
                 let bytes = try FeedBuilder.serialize(document, as: format, timeZone: timeZone)
@@ -125,7 +126,13 @@ public struct FeedBuilder: Sendable {
             for post in selection.posts where unique[post.slug] == nil && entries[post.slug] == nil { unique[post.slug] = post }
         }
         let posts = unique.values.sorted { $0.slug < $1.slug }
-        let rendered = posts.concurrentMap { post in entry(for: post) }
+        // One call for all of them: `MarkdownWorkers` sends them to its renderers in batches.
+        let renderings = renderer.render(posts.map { post in
+            MarkdownSource(
+                post.body, excerpt: post.excerptMarkdown, baseURL: site.permalinks.url(of: post),
+                wantsExcerptHTML: options.content == .excerpt)
+        })
+        let rendered = Array(zip(posts, renderings)).concurrentMap { post, rendering in entry(for: post, rendered: rendering) }
         var failures: [(slug: String, failure: RenderingFailure)] = []
         for (post, result) in zip(posts, rendered) {
             switch result {
@@ -136,15 +143,15 @@ public struct FeedBuilder: Sendable {
         return failures
     }
 
-    private func entry(for post: Post) -> Result<FeedEntry, MarkdownRenderingError> {
+    private func entry(
+        for post: Post, rendered rendering: Result<RenderedMarkdown, MarkdownRenderingError>
+    ) -> Result<FeedEntry, MarkdownRenderingError> {
         let url = site.permalinks.url(of: post)
         let resolver = URLResolver(base: url)
         let rendered: RenderedMarkdown
-        do throws(MarkdownRenderingError) {
-            rendered = try renderer.render(MarkdownSource(
-                post.body, excerpt: post.excerptMarkdown, baseURL: url, wantsExcerptHTML: options.content == .excerpt))
-        } catch {
-            return .failure(error)
+        switch rendering {
+        case .success(let value): rendered = value
+        case .failure(let error): return .failure(error)
         }
         let content: String
         switch options.content {

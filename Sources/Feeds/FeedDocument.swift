@@ -36,3 +36,11 @@ public struct FeedDocument: Sendable {
         directory.isEmpty ? format.fileName : directory + "/" + format.fileName
     }
 }
+
+extension FeedDocument {
+    /// About how many bytes one file of this feed takes: its entries' escaped HTML and a little
+    /// for everything else (enough to size buffers and bound the memory of publishing).
+    var expectedSize: Int {
+        entries.reduce(4096) { $0 + $1.escapedContentHTML.count + $1.summary.utf8.count + 1024 }
+    }
+}

@@ -23,6 +23,10 @@ public struct FeedPublisher: Sendable {
         self.directory = directory
     }
 
+    /// The most bytes of feeds (by their expected sizes) made and written at once; a larger
+    /// feed is made alone.
+    static let inFlightLimit = 16 << 20
+
     /// What `publish` did, by path relative to the feeds folder.
     public struct Report: Sendable, Hashable {
         public var written: [String] = []
@@ -40,8 +44,12 @@ public struct FeedPublisher: Sendable {
     ///
     /// Each file is compared, written and flushed (`fsync`) on one of several threads: the
     /// flushes dominate, and the file system batches concurrent ones into one journal commit.
+    ///
+    /// `expectedSizes` (by index, bytes) bound the memory: files are made and written together
+    /// only while their expected sizes add up to `inFlightLimit` at most.
     public func publish(
-        paths: [String], make: @escaping @Sendable (Int) -> Result<FeedFile, FeedPublishError>
+        paths: [String], expectedSizes: [Int] = [],
+        make: @escaping @Sendable (Int) -> Result<FeedFile, FeedPublishError>
     ) throws(FeedPublishError) -> Report {
         var report = Report()
         let root = directory.standardizedFileURL.path
@@ -53,7 +61,7 @@ public struct FeedPublisher: Sendable {
                 throw FeedPublishError(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
             }
         }
-        let outcomes = Array(paths.indices).blockingConcurrentMap(width: 8) { index -> Result<Bool, FeedPublishError> in
+        @Sendable func publishOne(_ index: Int) -> Result<Bool, FeedPublishError> {
             let file: FeedFile
             switch make(index) {
             case .success(let made): file = made
@@ -67,6 +75,10 @@ public struct FeedPublisher: Sendable {
             } catch {
                 return .failure(FeedPublishError(path: path, reason: "\(error.operation): \(error.cause)"))
             }
+        }
+        let inFlight = InFlightBytes(limit: Self.inFlightLimit)
+        let outcomes = Array(paths.indices).blockingConcurrentMap(width: 8) { index -> Result<Bool, FeedPublishError> in
+            inFlight.reserving(index < expectedSizes.count ? expectedSizes[index] : 0) { publishOne(index) }
         }
         for (path, outcome) in zip(paths, outcomes) {
             if try outcome.get() {

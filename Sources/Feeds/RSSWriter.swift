@@ -12,7 +12,7 @@ struct RSSWriter {
 
     func write(_ feed: FeedDocument) throws(FeedWriteError) -> [UInt8] {
         do {
-            let xml = try XMLWriter()
+            let xml = try XMLWriter(expectedSize: feed.expectedSize)
             try xml.startDocument()
             try xml.startElement("rss")
             try xml.attribute("version", "2.0")

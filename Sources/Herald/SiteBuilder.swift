@@ -1,7 +1,6 @@
 import Feeds
 import Foundation
 import MarkdownRendering
-import Parallel
 import Posts
 
 /// One complete pass from the posts folder to the `feeds/` folder: what `herald build` runs,
@@ -35,6 +34,7 @@ public struct SiteBuilder: Sendable {
     /// to write the feeds throws.
     public func build(now: Date = Date()) throws(BuildError) -> Result {
         let started = DispatchTime.now()
+        renderer.warmUp()
         var snapshot = readPosts()
         guard snapshot.isComplete else {
             // Publishing from a folder that cannot be read would empty every feed.
@@ -60,21 +60,19 @@ public struct SiteBuilder: Sendable {
     /// Reads every post and renders each one as the feeds would, without writing anything:
     /// what `herald check` reports.
     public func check() -> PostsSnapshot {
+        renderer.warmUp()
         let snapshot = readPosts()
         let content = configuration.feeds.content
         let permalinks = configuration.site.permalinks
-        let renderer = self.renderer
-        let failures = snapshot.posts.concurrentMap { post -> RenderingFailure? in
-            let source = MarkdownSource(
+        let results = renderer.render(snapshot.posts.map { post in
+            MarkdownSource(
                 post.body, excerpt: post.excerptMarkdown, baseURL: permalinks.url(of: post), wantsExcerptHTML: content == .excerpt)
-            do throws(MarkdownRenderingError) {
-                _ = try renderer.render(source)
-                return nil
-            } catch {
-                return RenderingFailure(name: post.path, error: error)
-            }
+        })
+        let failures = zip(snapshot.posts, results).compactMap { post, result -> RenderingFailure? in
+            guard case .failure(let error) = result else { return nil }
+            return RenderingFailure(name: post.path, error: error)
         }
-        return leavingOut(failures.compactMap { $0 }, of: snapshot)
+        return leavingOut(failures, of: snapshot)
     }
 
     /// Reads and checks every post without writing anything (or rendering them).

@@ -16,6 +16,7 @@ struct HeraldCommand: AsyncParsableCommand {
         subcommands: [BuildCommand.self, CheckCommand.self, DigestCommand.self, SubscribersCommand.self])
 
     static func main() async {
+        Runtime.tuneMemoryAllocator()
         Runtime.serveMarkdownWorkerIfRequested()
         do {
             try Runtime.initialize()

@@ -5,6 +5,28 @@ import XMLWriting
 public protocol MarkdownRenderingEngine: Sendable {
     /// The body as HTML with absolute links and no active content, and its excerpt.
     func render(_ source: MarkdownSource) throws(MarkdownRenderingError) -> RenderedMarkdown
+
+    /// Renders several sources, in order, each on its own terms (one failing does not fail the
+    /// others): `MarkdownWorkers` sends them to one renderer in one exchange.
+    func render(_ sources: [MarkdownSource]) -> [Result<RenderedMarkdown, MarkdownRenderingError>]
+
+    /// Gets ready to render (starts renderer processes) without waiting: call it before work
+    /// that comes first (reading the posts), so that the two overlap.
+    func warmUp()
+}
+
+extension MarkdownRenderingEngine {
+    public func warmUp() {}
+
+    public func render(_ sources: [MarkdownSource]) -> [Result<RenderedMarkdown, MarkdownRenderingError>] {
+        sources.map { source in
+            do throws(MarkdownRenderingError) {
+                return .success(try render(source))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
 }
 
 /// Why a post's Markdown could not be rendered. The post is left out of every output; the

@@ -34,6 +34,7 @@ public final class MarkdownWorkers: MarkdownRenderingEngine {
     public let budget: Duration
     private let executable: String
     private let memoryLimit: Int
+    private let maximumWorkers: Int
     private let slots: DispatchSemaphore
     private let idle = Mutex<[RenderWorker]>([])
     private let failures = Mutex(FailureMemory())
@@ -50,38 +51,96 @@ public final class MarkdownWorkers: MarkdownRenderingEngine {
         self.executable = executable
         self.budget = budget
         self.memoryLimit = memoryLimit
-        slots = DispatchSemaphore(value: max(1, maximumWorkers ?? MarkdownWorkers.onlineCores))
+        self.maximumWorkers = max(1, maximumWorkers ?? MarkdownWorkers.onlineCores)
+        slots = DispatchSemaphore(value: self.maximumWorkers)
+    }
+
+    /// Starts the renderer processes in the background (a renderer takes tens of milliseconds
+    /// to start); a failure here is left for `render` to report.
+    public func warmUp() {
+        for _ in 0..<maximumWorkers {
+            DispatchQueue.global().async { [self] in
+                guard slots.wait(timeout: .now()) == .success else { return }
+                defer { slots.signal() }
+                guard idle.withLock({ $0.count }) < maximumWorkers, let worker = try? startWorker() else { return }
+                idle.withLock { $0.append(worker) }
+            }
+        }
+    }
+
+    private func startWorker() throws(MarkdownRenderingError) -> RenderWorker {
+        try RenderWorker(
+            executable: executable,
+            arguments: [Self.workerCommand, "--parent", "\(getpid())", "--memory-limit", "\(memoryLimit)"],
+            startTimeout: .seconds(30))
     }
 
     static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// Renders `source` in a child process; throws `.tooSlow` past the budget.
     public func render(_ source: MarkdownSource) throws(MarkdownRenderingError) -> RenderedMarkdown {
-        let key = FailureMemory.Key(source)
-        if let known = failures.withLock({ $0[key] }) { throw known }
-        slots.wait()
-        defer { slots.signal() }
-        let worker: RenderWorker
-        if let ready = idle.withLock({ $0.popLast() }) {
-            worker = ready
-        } else {
-            worker = try RenderWorker(
-                executable: executable,
-                arguments: [Self.workerCommand, "--parent", "\(getpid())", "--memory-limit", "\(memoryLimit)"],
-                startTimeout: .seconds(30))
+        try render([source])[0].get()
+    }
+
+    /// Renders `sources`, in batches spread over the renderers (one exchange carries many small
+    /// posts), each post within the budget, counted from the reply before it. After a post that
+    /// is too slow or crashes its renderer, the rest of its batch goes to a new one.
+    public func render(_ sources: [MarkdownSource]) -> [Result<RenderedMarkdown, MarkdownRenderingError>] {
+        var results = [Result<RenderedMarkdown, MarkdownRenderingError>?](repeating: nil, count: sources.count)
+        let keys = sources.map(FailureMemory.Key.init)
+        var pending: [Int] = []
+        failures.withLock { memory in
+            for index in sources.indices {
+                if let known = memory[keys[index]] { results[index] = .failure(known) } else { pending.append(index) }
+            }
         }
-        let reply: WorkerMessage.Reply
-        do throws(RenderWorker.Failure) {
-            reply = try worker.exchange(WorkerMessage.Request(source), before: .now + budget)
-        } catch {
-            let failure: MarkdownRenderingError = error.kind == .timedOut ? .tooSlow(budget: budget) : .rendererCrashed(error.reason)
-            failures.withLock { $0.remember(failure, for: key) }
-            throw failure
+        // About two batches per renderer, so that one slow batch does not hold up the end.
+        let size = max(1, min(64, (pending.count + 2 * maximumWorkers - 1) / (2 * maximumWorkers)))
+        let batches = stride(from: 0, to: pending.count, by: size).map { Array(pending[$0..<min($0 + size, pending.count)]) }
+        let rendered = Mutex<[(Int, Result<RenderedMarkdown, MarkdownRenderingError>)]>([])
+        DispatchQueue.concurrentPerform(iterations: batches.count) { batch in
+            let done = renderBatch(batches[batch], of: sources)
+            rendered.withLock { $0 += done }
         }
-        idle.withLock { $0.append(worker) }
-        let result = reply.result()
-        if case .failure(let error) = result { failures.withLock { $0.remember(error, for: key) } }
-        return try result.get()
+        for (index, result) in rendered.withLock({ $0 }) { results[index] = result }
+        failures.withLock { memory in
+            for (index, result) in results.enumerated() {
+                if case .failure(let error)? = result { memory.remember(error, for: keys[index]) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// Renders the sources at `indices` on one renderer at a time, in order.
+    private func renderBatch(
+        _ indices: [Int], of sources: [MarkdownSource]
+    ) -> [(Int, Result<RenderedMarkdown, MarkdownRenderingError>)] {
+        var done: [(Int, Result<RenderedMarkdown, MarkdownRenderingError>)] = []
+        var pending = indices[...]
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(WorkerMessage.batchLimit))
+            pending = pending.dropFirst(batch.count)
+            slots.wait()
+            defer { slots.signal() }
+            let worker: RenderWorker
+            do throws(MarkdownRenderingError) {
+                if let ready = idle.withLock({ $0.popLast() }) { worker = ready } else { worker = try startWorker() }
+            } catch {
+                done += (batch + pending).map { ($0, .failure(error)) }
+                break
+            }
+            let (replies, failure) = worker.exchange(batch.map { WorkerMessage.Request(sources[$0]) }, budget: budget)
+            done += zip(batch, replies).map { ($0, $1.result()) }
+            if let failure {
+                let failed = batch[replies.count]
+                done.append((failed, .failure(failure.kind == .timedOut ? .tooSlow(budget: budget) : .rendererCrashed(failure.reason))))
+                // The rest of this batch goes to the next renderer.
+                pending = batch[(replies.count + 1)...] + pending
+            } else {
+                idle.withLock { $0.append(worker) }
+            }
+        }
+        return done
     }
 }
 
@@ -90,10 +149,17 @@ struct FailureMemory {
     struct Key: Hashable {
         var hash: Int
 
-        /// A per-process keyed hash (SipHash) of everything a rendering depends on.
+        /// A per-process keyed hash (SipHash) of everything a rendering depends on, over the
+        /// UTF-8 bytes (hashing a `String` normalises it first, which costs far more).
         init(_ source: MarkdownSource) {
             var hasher = Hasher()
-            hasher.combine(source)
+            for var field in [source.body, source.excerpt ?? "", source.baseURL ?? ""] {
+                field.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(field.utf8.count)
+            }
+            hasher.combine(source.excerpt == nil)
+            hasher.combine(source.baseURL == nil)
+            hasher.combine(source.wantsExcerptHTML)
             hash = hasher.finalize()
         }
     }

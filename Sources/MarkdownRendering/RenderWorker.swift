@@ -91,43 +91,62 @@ final class RenderWorker: @unchecked Sendable {
         var reason: String
     }
 
-    /// Sends `request` and reads the reply, all before `deadline`.
-    func exchange(_ request: WorkerMessage.Request, before deadline: ContinuousClock.Instant) throws(Failure) -> WorkerMessage.Reply {
+    /// Sends `requests` (the child reads them all before it renders any), then reads a reply
+    /// for each in turn, `budget` after the previous one (or after sending) at the latest: the
+    /// child renders them one after the other. On a failure, the replies read so far and the
+    /// failure, which concerns the request after them; the child is then dead.
+    func exchange(_ requests: [WorkerMessage.Request], budget: Duration) -> (replies: [WorkerMessage.Reply], failure: Failure?) {
+        var replies: [WorkerMessage.Reply] = []
         do throws(Failure) {
-            try send(request.header(), before: deadline)
-            for var field in request.fields {
-                let failure: Failure? = field.withUTF8 { bytes in
-                    do throws(Failure) {
-                        try send(UnsafeRawBufferPointer(bytes), before: deadline)
-                        return nil
-                    } catch {
-                        return error
-                    }
+            var deadline = ContinuousClock.now + budget
+            var batch: [UInt8] = []
+            WorkerMessage.append(UInt32(requests.count), to: &batch)
+            try send(batch, before: deadline)
+            for request in requests {
+                // A small request goes in one write; a large one's fields straight from the strings.
+                if request.size < 64 * 1024 {
+                    try send(request.bytes(), before: deadline)
+                    continue
                 }
-                if let failure { throw failure }
-            }
-            var replyHeader = [UInt8](repeating: 0, count: WorkerMessage.Reply.headerSize)
-            try receive(into: &replyHeader, before: deadline)
-            let lengths = try WorkerMessage.Reply.lengths(in: replyHeader, limit: request.replyLimit)
-            var fields: [String] = []
-            for length in lengths.fields {
-                var failure: Failure?
-                let text = String(unsafeUninitializedCapacity: length) { buffer in
-                    do throws(Failure) {
-                        try receive(into: UnsafeMutableRawBufferPointer(buffer), before: deadline)
-                        return length
-                    } catch {
-                        failure = error
-                        return 0
+                try send(request.header(), before: deadline)
+                for var field in request.fields {
+                    let failure: Failure? = field.withUTF8 { bytes in
+                        do throws(Failure) {
+                            try send(UnsafeRawBufferPointer(bytes), before: deadline)
+                            return nil
+                        } catch {
+                            return error
+                        }
                     }
+                    if let failure { throw failure }
                 }
-                if let failure { throw failure }
-                fields.append(text)
             }
-            return try WorkerMessage.Reply(status: lengths.status, fields: fields)
+            for request in requests {
+                deadline = ContinuousClock.now + budget
+                var replyHeader = [UInt8](repeating: 0, count: WorkerMessage.Reply.headerSize)
+                try receive(into: &replyHeader, before: deadline)
+                let lengths = try WorkerMessage.Reply.lengths(in: replyHeader, limit: request.replyLimit)
+                var fields: [String] = []
+                for length in lengths.fields {
+                    var failure: Failure?
+                    let text = String(unsafeUninitializedCapacity: length) { buffer in
+                        do throws(Failure) {
+                            try receive(into: UnsafeMutableRawBufferPointer(buffer), before: deadline)
+                            return length
+                        } catch {
+                            failure = error
+                            return 0
+                        }
+                    }
+                    if let failure { throw failure }
+                    fields.append(text)
+                }
+                replies.append(try WorkerMessage.Reply(status: lengths.status, fields: fields))
+            }
+            return (replies, nil)
         } catch {
             kill()
-            throw error
+            return (replies, error)
         }
     }
 
@@ -191,8 +210,26 @@ final class RenderWorker: @unchecked Sendable {
         }
     }
 
+    /// Bytes read ahead of what was asked (replies of small posts come several to a read).
+    private var readAhead: [UInt8] = []
+    private var readAheadStart = 0
+
     private func receive(into buffer: UnsafeMutableRawBufferPointer, before deadline: ContinuousClock.Instant) throws(Failure) {
         var offset = 0
+        let buffered = min(readAhead.count - readAheadStart, buffer.count)
+        if buffered > 0 {
+            readAhead.withUnsafeBytes { ahead in
+                buffer.baseAddress!.copyMemory(from: ahead.baseAddress! + readAheadStart, byteCount: buffered)
+            }
+            readAheadStart += buffered
+            offset = buffered
+        }
+        // A small read is filled through the read-ahead buffer, a large one directly.
+        if offset < buffer.count && buffer.count - offset < Self.readAheadSize {
+            try fillReadAhead(before: deadline)
+            try receive(into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]), before: deadline)
+            return
+        }
         while offset < buffer.count {
             try wait(for: Int16(POLLIN), before: deadline)
             let got = recv(socket, buffer.baseAddress! + offset, buffer.count - offset, 0)
@@ -202,6 +239,29 @@ final class RenderWorker: @unchecked Sendable {
             }
             if got == 0 { throw Failure(kind: .stopped, reason: "the renderer stopped (\(ending()))") }
             offset += got
+        }
+    }
+
+    static let readAheadSize = 64 * 1024
+
+    /// Reads what is available (at least one byte) into the emptied read-ahead buffer.
+    private func fillReadAhead(before deadline: ContinuousClock.Instant) throws(Failure) {
+        readAhead = [UInt8](repeating: 0, count: Self.readAheadSize)
+        readAheadStart = 0
+        while true {
+            try wait(for: Int16(POLLIN), before: deadline)
+            let got = readAhead.withUnsafeMutableBytes { recv(socket, $0.baseAddress!, $0.count, 0) }
+            if got < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                readAhead = []
+                throw Failure(kind: .stopped, reason: "the renderer stopped (\(ending()))")
+            }
+            if got == 0 {
+                readAhead = []
+                throw Failure(kind: .stopped, reason: "the renderer stopped (\(ending()))")
+            }
+            readAhead.removeSubrange(got...)
+            return
         }
     }
 

@@ -1,6 +1,7 @@
 /// The messages between `MarkdownWorkers` and its child processes, on a socket.
 ///
-/// A request is a fixed header (flags, then the byte lengths of the body, the excerpt and the
+/// A batch is a request count (`UInt32`) and that many requests; the child reads them all,
+/// then renders them in order and writes one reply each. A request is a fixed header (flags, then the byte lengths of the body, the excerpt and the
 /// base URL, little-endian `UInt64`s) followed by those UTF-8 bytes. A reply is a status byte
 /// and three lengths, then three UTF-8 fields: the HTML, the excerpt's HTML and its text, or,
 /// for a failure, a message and two empty fields.
@@ -30,6 +31,17 @@ enum WorkerMessage {
             for field in fields { WorkerMessage.append(UInt64(field.utf8.count), to: &bytes) }
             return bytes
         }
+
+        /// Header and fields, in one buffer.
+        func bytes() -> [UInt8] {
+            var bytes = header()
+            bytes.reserveCapacity(size)
+            for field in fields { bytes.append(contentsOf: field.utf8) }
+            return bytes
+        }
+
+        /// The request's size on the socket.
+        var size: Int { WorkerMessage.headerSize + fields.reduce(0) { $0 + $1.utf8.count } }
 
         /// The largest reply this request may get.
         var replyLimit: Int { WorkerMessage.replyLimit(forInput: fields.reduce(0) { $0 + $1.utf8.count }) }
@@ -122,6 +134,14 @@ enum WorkerMessage {
     static func append(_ value: UInt64, to bytes: inout [UInt8]) {
         for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
+
+    /// A batch starts with its number of requests, as a little-endian `UInt32`.
+    static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+    }
+
+    /// The most requests in one batch.
+    static let batchLimit = 4096
 
     static func read(_ bytes: [UInt8], at offset: Int) -> UInt64 {
         (0..<8).reduce(0) { $0 | UInt64(bytes[offset + $1]) << UInt64(8 * $1) }

@@ -8,19 +8,33 @@ import CLibXML2
 ///
 /// Not `Sendable`: one writer belongs to one thread, for one document.
 public final class XMLWriter {
-    private let buffer: xmlBufferPtr
+    private let output: Output
     private let writer: xmlTextWriterPtr
 
     /// Starts an empty UTF-8 document.
-    /// - Parameter indent: indent nested elements by two spaces (only for element-only content).
-    public init(indent: Bool = true) throws(XMLWriterError) {
+    /// - Parameters:
+    ///   - indent: indent nested elements by two spaces (only for element-only content).
+    ///   - expectedSize: bytes to reserve for the document, so that a large one is not grown
+    ///     (and copied) step by step.
+    public init(indent: Bool = true, expectedSize: Int = 0) throws(XMLWriterError) {
         XMLLibrary.ensureInitialized
-        guard let buffer = xmlBufferCreate() else { throw .outOfMemory }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
-            xmlBufferFree(buffer)
+        let output = Output(capacity: expectedSize)
+        // libxml2 hands the document to `Output` in chunks as it goes: the document is built
+        // once, in the Swift array `finish()` returns, not in a buffer of libxml2's copied out.
+        guard let buffer = xmlOutputBufferCreateIO(
+            { context, chunk, length in
+                guard let context, let chunk, length >= 0 else { return -1 }
+                Unmanaged<Output>.fromOpaque(context).takeUnretainedValue().append(chunk, Int(length))
+                return length
+            },
+            { _ in 0 }, Unmanaged.passUnretained(output).toOpaque(), nil)
+        else { throw .outOfMemory }
+        // The writer owns the output buffer from here on, and frees it.
+        guard let writer = xmlNewTextWriter(buffer) else {
+            xmlOutputBufferClose(buffer)
             throw .outOfMemory
         }
-        self.buffer = buffer
+        self.output = output
         self.writer = writer
         if indent {
             // Both return -1 only on a NULL writer or when the indent string cannot be copied.
@@ -31,7 +45,19 @@ public final class XMLWriter {
 
     deinit {
         xmlFreeTextWriter(writer)
-        xmlBufferFree(buffer)
+    }
+
+    /// The document's bytes as libxml2 writes them out.
+    private final class Output {
+        var bytes: [UInt8] = []
+
+        init(capacity: Int) { bytes.reserveCapacity(max(capacity, 4096)) }
+
+        func append(_ chunk: UnsafePointer<CChar>, _ length: Int) {
+            chunk.withMemoryRebound(to: UInt8.self, capacity: length) {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+            }
+        }
     }
 
     /// `<?xml version="1.0" encoding="UTF-8"?>`.
@@ -100,9 +126,9 @@ public final class XMLWriter {
     public func finish() throws(XMLWriterError) -> [UInt8] {
         try check(xmlTextWriterEndDocument(writer), "end the document")
         try check(xmlTextWriterFlush(writer), "flush")
-        let length = Int(xmlBufferLength(buffer))
-        guard let content = xmlBufferContent(buffer) else { return [] }
-        return Array(UnsafeBufferPointer(start: content, count: length))
+        let bytes = output.bytes
+        output.bytes = []
+        return bytes
     }
 
     private func check(_ result: Int32, _ operation: String) throws(XMLWriterError) {

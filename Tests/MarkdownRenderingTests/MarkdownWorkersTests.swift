@@ -71,4 +71,23 @@ import TestSupport
         }
         #expect(try workers.render(MarkdownSource("encore")).html == "<p>encore</p>\n")
     }
+
+    @Test func aSlowPostInABatchCostsOnlyItself() throws {
+        // One renderer: the batch goes to it in order; the slow post is cut off at the budget and
+        // the posts after it go to a new renderer.
+        let workers = MarkdownWorkers(executable: Repository.heraldBinary, budget: .milliseconds(500), maximumWorkers: 1)
+        var sources = (0..<20).map { MarkdownSource("Billet \($0) ~~barré~~") }
+        sources.insert(MarkdownSource(String(repeating: "![[]()", count: 160_000)), at: 10)
+        let started = ContinuousClock.now
+        let results = workers.render(sources)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        for (index, result) in results.enumerated() {
+            if index == 10 {
+                #expect(throws: MarkdownRenderingError.tooSlow(budget: .milliseconds(500))) { try result.get() }
+            } else {
+                let number = index < 10 ? index : index - 1
+                #expect(try result.get().html == "<p>Billet \(number) <del>barré</del></p>\n")
+            }
+        }
+    }
 }

@@ -1,4 +1,4 @@
-import CCmark
+internal import CCmark
 import XMLWriting
 
 /// Renders Markdown (CommonMark + GitHub's extensions, through cmark-gfm) into HTML whose

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Removes active content from an HTML fragment (a post's body) before it leaves Herald in a
 /// feed or a message, keeping only what `HTMLAllowlist` lists.

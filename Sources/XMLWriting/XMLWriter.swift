@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Writes one XML document into memory through libxml2's `xmlTextWriter`.
 ///

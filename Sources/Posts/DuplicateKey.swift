@@ -21,7 +21,7 @@ enum DuplicateKey {
         }
         let root: Node?
         do {
-            root = try Parser(yaml: marked, resolver: .basic, constructor: .default, encoding: .utf8).singleRoot()
+            root = try Parser(yaml: marked, resolver: .basic, constructor: FrontMatterYAML.nodesOnly, encoding: .utf8).singleRoot()
         } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // Written three times or more: the second occurrence is now the first duplicate.
             let again = unmarked(context.mark)

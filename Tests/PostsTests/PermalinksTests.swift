@@ -20,6 +20,17 @@ import Testing
         #expect(utc.url(of: post()) == "https://amis.example.org/2025/12/31/voeux/")
     }
 
+    @Test func placeholdersAreExpandedInOnePassAndUnknownOnesKept() {
+        let links = Permalinks(siteURL: "https://amis.example.org/", timeZone: Self.paris, postPattern: "{slug}/{slug}.html")
+        #expect(links.url(of: post()) == "https://amis.example.org/voeux/voeux.html")
+        let values: (Substring) -> String? = { $0 == "slug" ? "x" : nil }
+        #expect(Permalinks.expand("a{b}c", values) == "a{b}c")
+        #expect(Permalinks.expand("{a{slug}}", values) == "{ax}")
+        #expect(Permalinks.expand("{slug", values) == "{slug")
+        #expect(Permalinks.expand("}{}{slug}é{", values) == "}{}xé{")
+        #expect(Permalinks.expand("", values) == "")
+    }
+
     @Test func pagesAndGeneratedIDs() {
         let links = Permalinks(siteURL: "https://amis.example.org/asso/", timeZone: Self.paris)
         #expect(links.page("tags/{slug}/", slug: "elus-entreprises") == "https://amis.example.org/asso/tags/elus-entreprises/")

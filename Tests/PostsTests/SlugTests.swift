@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Posts
 
@@ -15,6 +16,16 @@ import Testing
     ])
     func slugs(input: String, expected: String) {
         #expect(Slug.make(input) == expected)
+    }
+
+    @Test func punctuationBlockSeparatesWordsAsItsDecompositionWould() {
+        // The fast path for U+2000–U+20FF must agree with canonical decomposition.
+        for value in UInt32(0x2000)...0x20FF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first!
+            #expect(!(base.properties.isAlphabetic || base.properties.numericType != nil) || base.value >= 0x80, "U+\(String(value, radix: 16))")
+            #expect(Slug.make("a\(scalar)b") == "a-b", "U+\(String(value, radix: 16))")
+        }
     }
 
     @Test func longNamesAreCutAtAWordBoundary() {

@@ -68,7 +68,7 @@ func digest(text: String, html: String?) throws -> Message {
         messageID: "digest-42.subscriber-7@example.org",
         listID: ListID(name: "Lettre «\u{A0}Élus\u{A0}» de l’œuvre", id: "weekly.example.org"),
         listUnsubscribe: ["https://example.org/unsubscribe/T0K3N", "mailto:unsubscribe@example.org?subject=T0K3N"],
-        listUnsubscribePost: true, additionalHeaders: [], textBody: text, htmlBody: html)
+        listUnsubscribePost: true, additionalHeaders: [], textBody: BodyText(text), htmlBody: html.map { BodyText($0) })
 }
 
 #if DEBUG

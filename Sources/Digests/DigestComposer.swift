@@ -38,9 +38,16 @@ public struct DigestComposer: Sendable {
     public func compose(
         _ content: DigestRenderer.Content, to recipient: Mailbox, unsubscribe: UnsubscribeLinks, messageID: String, date: Date
     ) throws(DigestComposeError) -> [UInt8] {
+        try compose(DigestRenderer.Bodies(content), to: recipient, unsubscribe: unsubscribe, messageID: messageID, date: date)
+    }
+
+    /// The same, from bodies that may already be encoded (`PreparedDigest.bodies`).
+    public func compose(
+        _ bodies: DigestRenderer.Bodies, to recipient: Mailbox, unsubscribe: UnsubscribeLinks, messageID: String, date: Date
+    ) throws(DigestComposeError) -> [UInt8] {
         var message = Message(
-            from: from, to: [recipient], subject: content.subject, date: date, messageID: messageID,
-            textBody: content.text, htmlBody: content.html)
+            from: from, to: [recipient], subject: bodies.subject, date: date, messageID: messageID,
+            textBody: bodies.text, htmlBody: bodies.html)
         message.dateTimeZone = timeZone
         message.listID = listID
         message.listUnsubscribe = [unsubscribe.web, unsubscribe.mail]

@@ -37,9 +37,9 @@ public struct DigestMailer: Sendable {
         }
         let recipient = Mailbox(displayName: delivery.name, address: address)
         let links = composer.unsubscribeLinks(for: String(delivery.subscriberID))
-        let content = prepared.digest.render(recipientName: delivery.name, recipientEmail: address.description, unsubscribeURL: links.web)
+        let bodies = prepared.digest.bodies(recipientName: delivery.name, recipientEmail: address.description, unsubscribeURL: links.web)
         do {
-            let bytes = try composer.compose(content, to: recipient, unsubscribe: links, messageID: delivery.messageID, date: prepared.date)
+            let bytes = try composer.compose(bodies, to: recipient, unsubscribe: links, messageID: delivery.messageID, date: prepared.date)
             return OutgoingMessage(sender: composer.from.address, recipients: [address], bytes: bytes)
         } catch {
             throw .compose(error)

@@ -1,5 +1,6 @@
-import MarkdownRendering
 import Foundation
+import Mail
+import MarkdownRendering
 
 extension DigestRenderer {
     /// Renders the parts of a digest that are the same for every recipient once: the templates
@@ -56,6 +57,16 @@ public struct PreparedDigest: Sendable {
         }
         return renderer.render(
             items, recipientName: recipientName, recipientEmail: recipientEmail, unsubscribeURL: unsubscribeURL, date: date)
+    }
+
+    /// The digest for `recipient`, its text and HTML already quoted-printable: only the lines
+    /// that hold a recipient field are encoded per recipient (encoding every body whole was
+    /// a fifth of a send's time). The same bytes as encoding `render(…)`'s content.
+    public func bodies(recipientName: String?, recipientEmail: String, unsubscribeURL: String) -> DigestRenderer.Bodies {
+        if let parts = recipientName == nil ? withoutName : withName {
+            return parts.bodies(name: recipientName, email: recipientEmail, unsubscribeURL: unsubscribeURL)
+        }
+        return DigestRenderer.Bodies(render(recipientName: recipientName, recipientEmail: recipientEmail, unsubscribeURL: unsubscribeURL))
     }
 
     // MARK: - Placeholders
@@ -126,6 +137,18 @@ public struct PreparedDigest: Sendable {
             self.literalCount = literalCount
         }
 
+        /// Slot numbers for `QuotedPrintableTemplate`: a field, escaped or not.
+        static func slot(_ field: Placeholder, escaped: Bool) -> Int { Int(field.rawValue) * 2 + (escaped ? 1 : 0) }
+
+        var quotedPrintable: QuotedPrintableTemplate {
+            QuotedPrintableTemplate(segments.map { segment in
+                switch segment {
+                case .text(let bytes): .text(bytes)
+                case .field(let field, let escaped): .slot(Self.slot(field, escaped: escaped))
+                }
+            })
+        }
+
         func fill(_ values: [Placeholder: (raw: [UInt8], escaped: [UInt8])]) -> String {
             var output: [UInt8] = []
             output.reserveCapacity(literalCount + 512)
@@ -144,6 +167,8 @@ public struct PreparedDigest: Sendable {
         var subject: Template
         var text: Template
         var html: Template
+        var encodedText: QuotedPrintableTemplate
+        var encodedHTML: QuotedPrintableTemplate
 
         init?(_ content: DigestRenderer.Content) {
             guard let subject = Template(content.subject), let text = Template(content.text), let html = Template(content.html)
@@ -151,16 +176,34 @@ public struct PreparedDigest: Sendable {
             self.subject = subject
             self.text = text
             self.html = html
+            encodedText = text.quotedPrintable
+            encodedHTML = html.quotedPrintable
         }
 
         func fill(name: String?, email: String, unsubscribeURL: String) -> DigestRenderer.Content {
+            let values = Self.values(name: name, email: email, unsubscribeURL: unsubscribeURL)
+            return DigestRenderer.Content(
+                subject: DigestRenderer.oneLine(subject.fill(values)), text: text.fill(values), html: html.fill(values))
+        }
+
+        func bodies(name: String?, email: String, unsubscribeURL: String) -> DigestRenderer.Bodies {
+            let values = Self.values(name: name, email: email, unsubscribeURL: unsubscribeURL)
+            // A field without a value (no name) is left empty, as `Template.fill` does.
+            let slot: (Int) -> [UInt8] = { slot in
+                guard let field = Placeholder(rawValue: UInt8(slot / 2)), let value = values[field] else { return [] }
+                return slot % 2 == 1 ? value.escaped : value.raw
+            }
+            return DigestRenderer.Bodies(
+                subject: DigestRenderer.oneLine(subject.fill(values)), text: encodedText.fill(slot), html: encodedHTML.fill(slot))
+        }
+
+        private static func values(name: String?, email: String, unsubscribeURL: String) -> [Placeholder: (raw: [UInt8], escaped: [UInt8])] {
             var values: [Placeholder: (raw: [UInt8], escaped: [UInt8])] = [
                 .email: (Array(email.utf8), Self.htmlEscaped(email)),
                 .unsubscribeURL: (Array(unsubscribeURL.utf8), Self.htmlEscaped(unsubscribeURL)),
             ]
             if let name { values[.name] = (Array(name.utf8), Self.htmlEscaped(name)) }
-            return DigestRenderer.Content(
-                subject: DigestRenderer.oneLine(subject.fill(values)), text: text.fill(values), html: html.fill(values))
+            return values
         }
 
         /// What Mustache's `{{…}}` does in HTML.

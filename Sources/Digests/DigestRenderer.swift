@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 import MarkdownRendering
 import Mustache
 import Posts
@@ -32,6 +33,24 @@ public struct DigestRenderer: Sendable {
         public var subject: String
         public var text: String
         public var html: String
+    }
+
+    /// A digest ready for a `Message`: its subject, and its bodies as `Mail.BodyText`.
+    public struct Bodies: Sendable {
+        public var subject: String
+        public var text: BodyText
+        public var html: BodyText
+
+        public init(subject: String, text: BodyText, html: BodyText) {
+            self.subject = subject
+            self.text = text
+            self.html = html
+        }
+
+        /// The bodies of `content`, encoded when the message is serialized.
+        public init(_ content: Content) {
+            self.init(subject: content.subject, text: BodyText(content.text), html: BodyText(content.html))
+        }
     }
 
     /// Renders `items` (newest first) for one recipient.

@@ -31,9 +31,9 @@ public struct Message: Sendable {
     /// Other header fields, written after the list headers in this order.
     public var additionalHeaders: [HeaderField]
     /// The plain-text body; any line endings.
-    public var textBody: String
+    public var textBody: BodyText
     /// The HTML body; when present the message is `multipart/alternative`.
-    public var htmlBody: String?
+    public var htmlBody: BodyText?
 
     /// A message; nothing is checked until `serialized()`.
     public init(
@@ -47,8 +47,8 @@ public struct Message: Sendable {
         listUnsubscribe: [String] = [],
         listUnsubscribePost: Bool = false,
         additionalHeaders: [HeaderField] = [],
-        textBody: String,
-        htmlBody: String? = nil
+        textBody: BodyText,
+        htmlBody: BodyText? = nil
     ) {
         self.from = from
         self.to = to
@@ -157,54 +157,46 @@ public struct Message: Sendable {
     /// The headers followed by the content headers and the body, in one allocation sized for
     /// the worst case, into which the bodies are encoded in place.
     private func body(after headers: [UInt8]) -> [UInt8] {
-        var textBody = textBody
-        var htmlBody = htmlBody ?? ""
-        let isMultipart = self.htmlBody != nil
+        let isMultipart = htmlBody != nil
+        let parts = [textBody] + (htmlBody.map { [$0] } ?? [])
         // QP output never contains `=_` (each `=` starts `=XX` or a soft break), so this
         // boundary cannot occur in either encoded part (RFC 2046 §5.1.1).
         let boundary = isMultipart ? Self.boundary(for: messageID) : []
-        return textBody.withUTF8Buffer { text in
-            htmlBody.withUTF8Buffer { html in
-                let capacity = headers.count + 1024 + QuotedPrintable.maximumEncodedLength(of: text.count)
-                    + QuotedPrintable.maximumEncodedLength(of: html.count)
-                return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
-                    guard let base = buffer.baseAddress else { return }
-                    var output = ByteCursor(UnsafeMutableRawPointer(base), capacity: capacity)
-                    output.write(headers)
-                    guard isMultipart else {
-                        output.write(Self.textPartHeaders)
-                        output.write("\r\n")
-                        let written = QuotedPrintable.encode(
-                            text, into: output.next(reserving: QuotedPrintable.maximumEncodedLength(of: text.count)))
-                        output.advance(by: written)
-                        // End the message with a line break without adding one to the text: a
-                        // final soft break (`=` CRLF) decodes to nothing.
-                        if written > 0, base[output.count - 1] != MailCharacters.lineFeed {
-                            output.write("=\r\n")
-                        }
-                        initializedCount = output.count
-                        return
-                    }
-                    output.write("Content-Type: multipart/alternative; boundary=\"")
-                    output.write(boundary)
-                    output.write("\"\r\n\r\n")
-                    for (partHeaders, body) in [(Self.textPartHeaders, text), (Self.htmlPartHeaders, html)] {
-                        output.write("--")
-                        output.write(boundary)
-                        output.write("\r\n")
-                        output.write(partHeaders)
-                        output.write("\r\n")
-                        output.advance(by: QuotedPrintable.encode(
-                            body, into: output.next(reserving: QuotedPrintable.maximumEncodedLength(of: body.count))))
-                        // This CRLF belongs to the delimiter that follows, not to the body.
-                        output.write("\r\n")
-                    }
-                    output.write("--")
-                    output.write(boundary)
-                    output.write("--\r\n")
-                    initializedCount = output.count
+        let capacity = headers.count + 1024 + parts.reduce(0) { $0 + $1.maximumEncodedLength }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initializedCount in
+            guard let base = buffer.baseAddress else { return }
+            var output = ByteCursor(UnsafeMutableRawPointer(base), capacity: capacity)
+            output.write(headers)
+            guard isMultipart else {
+                output.write(Self.textPartHeaders)
+                output.write("\r\n")
+                let written = textBody.encode(into: output.next(reserving: textBody.maximumEncodedLength))
+                output.advance(by: written)
+                // End the message with a line break without adding one to the text: a
+                // final soft break (`=` CRLF) decodes to nothing.
+                if written > 0, base[output.count - 1] != MailCharacters.lineFeed {
+                    output.write("=\r\n")
                 }
+                initializedCount = output.count
+                return
             }
+            output.write("Content-Type: multipart/alternative; boundary=\"")
+            output.write(boundary)
+            output.write("\"\r\n\r\n")
+            for (partHeaders, body) in zip([Self.textPartHeaders, Self.htmlPartHeaders], parts) {
+                output.write("--")
+                output.write(boundary)
+                output.write("\r\n")
+                output.write(partHeaders)
+                output.write("\r\n")
+                output.advance(by: body.encode(into: output.next(reserving: body.maximumEncodedLength)))
+                // This CRLF belongs to the delimiter that follows, not to the body.
+                output.write("\r\n")
+            }
+            output.write("--")
+            output.write(boundary)
+            output.write("--\r\n")
+            initializedCount = output.count
         }
     }
 

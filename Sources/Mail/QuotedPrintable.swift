@@ -23,6 +23,15 @@ public enum QuotedPrintable {
         }
     }
 
+    /// Encodes UTF-8 `bytes`; see `encode(_:)`.
+    static func encode(bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: maximumEncodedLength(of: input.count)) { buffer, initializedCount in
+                initializedCount = encode(input, into: UnsafeMutableRawPointer(buffer.baseAddress))
+            }
+        }
+    }
+
     /// The longest encoded line, soft break `=` included (RFC 2045 §6.7 (5)).
     public static let maximumLineLength = 76
 

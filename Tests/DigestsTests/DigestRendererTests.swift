@@ -2,6 +2,7 @@ import CivilCalendar
 import Foundation
 import MarkdownRendering
 import Posts
+import Mail
 import Testing
 @testable import Digests
 
@@ -143,6 +144,11 @@ import Testing
                 let fast = prepared.render(recipientName: recipientName, recipientEmail: email, unsubscribeURL: url)
                 let full = renderer.render(items, recipientName: recipientName, recipientEmail: email, unsubscribeURL: url, date: date)
                 #expect(fast == full, "subject template \(subject ?? "default"), name \(recipientName ?? "nil")")
+                // The bodies encoded line by line are the full rendering's, encoded whole.
+                let bodies = prepared.bodies(recipientName: recipientName, recipientEmail: email, unsubscribeURL: url)
+                #expect(bodies.subject == full.subject)
+                #expect(bodies.text.encoded == BodyText(full.text).encoded)
+                #expect(bodies.html.encoded == BodyText(full.html).encoded)
             }
         }
     }

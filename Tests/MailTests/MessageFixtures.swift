@@ -72,8 +72,8 @@ enum MessageFixtures {
             listUnsubscribe: ["https://example.org/unsubscribe/T0K3N", "mailto:unsubscribe@example.org?subject=T0K3N"],
             listUnsubscribePost: true,
             additionalHeaders: [HeaderField(name: "X-Campaign", value: "Hebdo n°42 — «\u{A0}spécial\u{A0}»")],
-            textBody: text,
-            htmlBody: html)
+            textBody: BodyText(text),
+            htmlBody: html.map { BodyText($0) })
     }
 
     /// French prose of about `length` bytes of UTF-8, in lines of about 70 characters.

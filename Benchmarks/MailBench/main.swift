@@ -196,10 +196,11 @@ struct Producer: Sendable {
         let recipient = Corpus.recipient(index)
         let address = try EmailAddress(recipient.email)
         let unsubscribe = composer.unsubscribeLinks(for: recipient.email)
-        let content = digest.render(
+        // What DigestMailer does for a delivery: bodies encoded line by line.
+        let bodies = digest.bodies(
             recipientName: recipient.name, recipientEmail: recipient.email, unsubscribeURL: unsubscribe.web)
         let bytes = try composer.compose(
-            content, to: Mailbox(displayName: recipient.name, address: address), unsubscribe: unsubscribe,
+            bodies, to: Mailbox(displayName: recipient.name, address: address), unsubscribe: unsubscribe,
             messageID: "\(runID).\(index).weekly@example.org", date: date)
         return OutgoingMessage(sender: sender, recipients: [address], bytes: bytes)
     }

@@ -23,12 +23,11 @@ public struct DigestItems: Sendable {
     public func make(_ posts: [Post]) -> (items: [DigestItem], rejected: [RenderingFailure]) {
         var items: [DigestItem] = []
         var rejected: [RenderingFailure] = []
-        let renderings = renderer.render(posts.map { post in
-            MarkdownSource(
-                post.body, excerpt: post.excerptMarkdown, baseURL: permalinks.url(of: post), wantsExcerptHTML: content == .excerpt)
+        let urls = posts.map(permalinks.url(of:))
+        let renderings = renderer.render(zip(posts, urls).map { post, url in
+            MarkdownSource(post.body, excerpt: post.excerptMarkdown, baseURL: url, wantsExcerptHTML: content == .excerpt)
         })
-        for (post, rendering) in zip(posts, renderings) {
-            let url = permalinks.url(of: post)
+        for ((post, url), rendering) in zip(zip(posts, urls), renderings) {
             let rendered: RenderedMarkdown
             switch rendering {
             case .success(let value): rendered = value

@@ -126,13 +126,10 @@ public struct FeedBuilder: Sendable {
             for post in selection.posts where unique[post.slug] == nil && entries[post.slug] == nil { unique[post.slug] = post }
         }
         let posts = unique.values.sorted { $0.slug < $1.slug }
+        let urls = posts.map(site.permalinks.url(of:))
         // One call for all of them: `MarkdownWorkers` sends them to its renderers in batches.
-        let renderings = renderer.render(posts.map { post in
-            MarkdownSource(
-                post.body, excerpt: post.excerptMarkdown, baseURL: site.permalinks.url(of: post),
-                wantsExcerptHTML: options.content == .excerpt)
-        })
-        let rendered = Array(zip(posts, renderings)).concurrentMap { post, rendering in entry(for: post, rendered: rendering) }
+        let renderings = renderer.render(zip(posts, urls).map { markdownSource(for: $0, url: $1) })
+        let rendered = (0..<posts.count).concurrentMap { index in entry(for: posts[index], url: urls[index], rendered: renderings[index]) }
         var failures: [(slug: String, failure: RenderingFailure)] = []
         for (post, result) in zip(posts, rendered) {
             switch result {
@@ -143,10 +140,17 @@ public struct FeedBuilder: Sendable {
         return failures
     }
 
+    /// What the feeds give the renderer for `post`, whose permalink is `url` (computed when
+    /// not given); `herald check` renders the same.
+    public func markdownSource(for post: Post, url: String? = nil) -> MarkdownSource {
+        MarkdownSource(
+            post.body, excerpt: post.excerptMarkdown, baseURL: url ?? site.permalinks.url(of: post),
+            wantsExcerptHTML: options.content == .excerpt)
+    }
+
     private func entry(
-        for post: Post, rendered rendering: Result<RenderedMarkdown, MarkdownRenderingError>
+        for post: Post, url: String, rendered rendering: Result<RenderedMarkdown, MarkdownRenderingError>
     ) -> Result<FeedEntry, MarkdownRenderingError> {
-        let url = site.permalinks.url(of: post)
         let resolver = URLResolver(base: url)
         let rendered: RenderedMarkdown
         switch rendering {

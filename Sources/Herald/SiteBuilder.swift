@@ -62,12 +62,8 @@ public struct SiteBuilder: Sendable {
     public func check() -> PostsSnapshot {
         renderer.warmUp()
         let snapshot = readPosts()
-        let content = configuration.feeds.content
-        let permalinks = configuration.site.permalinks
-        let results = renderer.render(snapshot.posts.map { post in
-            MarkdownSource(
-                post.body, excerpt: post.excerptMarkdown, baseURL: permalinks.url(of: post), wantsExcerptHTML: content == .excerpt)
-        })
+        let feeds = FeedBuilder(site: configuration.site, options: configuration.feeds, renderer: renderer)
+        let results = renderer.render(snapshot.posts.map { feeds.markdownSource(for: $0) })
         let failures = zip(snapshot.posts, results).compactMap { post, result -> RenderingFailure? in
             guard case .failure(let error) = result else { return nil }
             return RenderingFailure(name: post.path, error: error)

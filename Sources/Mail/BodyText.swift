@@ -27,8 +27,9 @@ public struct BodyText: Sendable, Hashable, ExpressibleByStringLiteral {
 
     /// The part as a message carries it: quoted-printable, CRLF line breaks.
     public var encoded: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: maximumEncodedLength) { buffer, initializedCount in
-            initializedCount = encode(into: UnsafeMutableRawPointer(buffer.baseAddress))
+        switch storage {
+        case .text(let text): QuotedPrintable.encode(text)
+        case .quotedPrintable(let bytes): bytes
         }
     }
 

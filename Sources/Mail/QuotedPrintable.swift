@@ -16,19 +16,17 @@ public enum QuotedPrintable {
     /// with one.
     public static func encode(_ text: String) -> [UInt8] {
         var text = text
-        return text.withUTF8Buffer { input in
-            [UInt8](unsafeUninitializedCapacity: maximumEncodedLength(of: input.count)) { buffer, initializedCount in
-                initializedCount = encode(input, into: UnsafeMutableRawPointer(buffer.baseAddress))
-            }
-        }
+        return text.withUTF8Buffer(encode(buffer:))
     }
 
     /// Encodes UTF-8 `bytes`; see `encode(_:)`.
     static func encode(bytes: [UInt8]) -> [UInt8] {
-        bytes.withUnsafeBufferPointer { input in
-            [UInt8](unsafeUninitializedCapacity: maximumEncodedLength(of: input.count)) { buffer, initializedCount in
-                initializedCount = encode(input, into: UnsafeMutableRawPointer(buffer.baseAddress))
-            }
+        bytes.withUnsafeBufferPointer(encode(buffer:))
+    }
+
+    private static func encode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: maximumEncodedLength(of: input.count)) { buffer, initializedCount in
+            initializedCount = encode(input, into: UnsafeMutableRawPointer(buffer.baseAddress))
         }
     }
 

@@ -21,40 +21,36 @@ public struct QuotedPrintableTemplate: Sendable {
     }
 
     private let pieces: [Piece]
-    /// Encoded bytes of the fixed lines, and bytes of fixed text in the lines with slots.
-    private let fixedCount: Int
+    /// What a filled text usually takes: the fixed lines as encoded, the text of the lines
+    /// with slots at worst three bytes per byte, and room for the slots' values.
+    private let capacity: Int
 
     /// Cuts `segments` into lines and encodes the lines that hold no slot.
     public init(_ segments: [Segment]) {
         var pieces: [Piece] = []
-        var fixedCount = 0
+        var capacity = 256
         var pendingFixed: [UInt8] = []  // whole fixed lines not encoded yet
-        var line: [Segment] = []  // the current line, when it holds a slot
+        var line: [Segment] = []  // the current line, once it holds a slot
         var lineText: [UInt8] = []  // the current line's text since its start or its last slot
-        var lineHasSlot = false
 
         func flushFixed() {
             guard !pendingFixed.isEmpty else { return }
             let encoded = QuotedPrintable.encode(bytes: pendingFixed)
-            fixedCount += encoded.count
+            capacity += encoded.count
             pieces.append(.encoded(encoded))
             pendingFixed.removeAll(keepingCapacity: true)
         }
         func endLine() {
-            if lineHasSlot {
+            if line.isEmpty {
+                pendingFixed += lineText
+            } else {
                 if !lineText.isEmpty { line.append(.text(lineText)) }
                 flushFixed()
-                fixedCount += line.reduce(0) { count, segment in
-                    if case .text(let bytes) = segment { return count + bytes.count }
-                    return count
-                }
+                for case .text(let bytes) in line { capacity += 3 * bytes.count }
                 pieces.append(.lines(line))
-            } else {
-                pendingFixed += lineText
             }
             line = []
             lineText = []
-            lineHasSlot = false
         }
 
         for segment in segments {
@@ -63,7 +59,6 @@ public struct QuotedPrintableTemplate: Sendable {
                 if !lineText.isEmpty { line.append(.text(lineText)) }
                 lineText = []
                 line.append(segment)
-                lineHasSlot = true
             case .text(let bytes):
                 var start = 0
                 while let feed = bytes[start...].firstIndex(of: MailCharacters.lineFeed) {
@@ -77,7 +72,7 @@ public struct QuotedPrintableTemplate: Sendable {
         endLine()
         flushFixed()
         self.pieces = pieces
-        self.fixedCount = fixedCount
+        self.capacity = capacity
     }
 
     /// The encoded text with each slot replaced by `value(slot)` (UTF-8), as `BodyText` for a
@@ -89,7 +84,7 @@ public struct QuotedPrintableTemplate: Sendable {
     /// The encoded bytes; see `fill`.
     func encoded(_ value: (Int) -> [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(fixedCount * 2 + 256)
+        output.reserveCapacity(capacity)
         var line: [UInt8] = []
         for piece in pieces {
             switch piece {

@@ -83,15 +83,21 @@ public final class MarkdownWorkers: MarkdownRenderingEngine {
     }
 
     /// Renders `sources`, in batches spread over the renderers (one exchange carries many small
-    /// posts), each post within the budget, counted from the reply before it. After a post that
-    /// is too slow or crashes its renderer, the rest of its batch goes to a new one.
+    /// posts), each post within the budget, counted from the reply before it (the first post's
+    /// also covers sending the batch). After a post that is too slow or crashes its renderer,
+    /// the rest of its batch goes to a new one.
     public func render(_ sources: [MarkdownSource]) -> [Result<RenderedMarkdown, MarkdownRenderingError>] {
         var results = [Result<RenderedMarkdown, MarkdownRenderingError>?](repeating: nil, count: sources.count)
-        let keys = sources.map(FailureMemory.Key.init)
+        // Posts are hashed only to look up earlier failures, so not at all while there are none
+        // (every build so far), and afterwards only the ones that fail.
         var pending: [Int] = []
         failures.withLock { memory in
+            guard !memory.isEmpty else {
+                pending = Array(sources.indices)
+                return
+            }
             for index in sources.indices {
-                if let known = memory[keys[index]] { results[index] = .failure(known) } else { pending.append(index) }
+                if let known = memory[FailureMemory.Key(sources[index])] { results[index] = .failure(known) } else { pending.append(index) }
             }
         }
         // About two batches per renderer, so that one slow batch does not hold up the end.
@@ -105,7 +111,7 @@ public final class MarkdownWorkers: MarkdownRenderingEngine {
         for (index, result) in rendered.withLock({ $0 }) { results[index] = result }
         failures.withLock { memory in
             for (index, result) in results.enumerated() {
-                if case .failure(let error)? = result { memory.remember(error, for: keys[index]) }
+                if case .failure(let error)? = result { memory.remember(error, for: FailureMemory.Key(sources[index])) }
             }
         }
         return results.map { $0! }
@@ -169,6 +175,8 @@ struct FailureMemory {
     private var order: [Key] = []
 
     subscript(key: Key) -> MarkdownRenderingError? { errors[key] }
+
+    var isEmpty: Bool { errors.isEmpty }
 
     mutating func remember(_ error: MarkdownRenderingError, for key: Key) {
         if case .workerUnavailable = error { return }

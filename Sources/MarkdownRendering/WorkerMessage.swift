@@ -49,7 +49,7 @@ enum WorkerMessage {
         /// Reads a request's header: its flags and field lengths.
         static func parseHeader(_ bytes: [UInt8], limit: Int) -> (flags: UInt8, lengths: [Int])? {
             guard bytes.count == WorkerMessage.headerSize else { return nil }
-            let lengths = (0..<3).map { Int(clamping: WorkerMessage.read(bytes, at: 1 + 8 * $0)) }
+            let lengths = WorkerMessage.fieldLengths(in: bytes)
             guard lengths.allSatisfy({ $0 <= limit }) else { return nil }
             return (bytes[0], lengths)
         }
@@ -113,8 +113,9 @@ enum WorkerMessage {
 
         /// The status and field lengths of a reply's header, if they are within `limit`.
         static func lengths(in header: [UInt8], limit: Int) throws(RenderWorker.Failure) -> (status: UInt8, fields: [Int]) {
-            let lengths = (0..<3).map { Int(clamping: WorkerMessage.read(header, at: 1 + 8 * $0)) }
-            guard lengths.reduce(0, { $0.addingReportingOverflow($1).partialValue }) <= limit, lengths.allSatisfy({ $0 >= 0 }) else {
+            let lengths = WorkerMessage.fieldLengths(in: header)
+            // Each field first: the sum of three lengths a broken renderer chose could wrap.
+            guard lengths.allSatisfy({ $0 <= limit }), lengths.reduce(0, +) <= limit else {
                 throw RenderWorker.Failure(kind: .stopped, reason: "the renderer sent a reply over \(limit) bytes")
             }
             return (header[0], lengths)
@@ -129,6 +130,11 @@ enum WorkerMessage {
             case .outputTooLarge: return .failure(.outputTooLarge(bytes: Int(fields[0]) ?? 0, limit: Int(fields[1]) ?? 0))
             }
         }
+    }
+
+    /// The three field lengths of a request's or a reply's header (after its first byte).
+    static func fieldLengths(in header: [UInt8]) -> [Int] {
+        (0..<3).map { Int(clamping: read(header, at: 1 + 8 * $0)) }
     }
 
     static func append(_ value: UInt64, to bytes: inout [UInt8]) {

@@ -26,6 +26,34 @@ import TestSupport
         return site
     }
 
+    /// A site that sends through a local STARTTLS server requiring the user `herald` and the
+    /// password `s3cret`, read from a file holding `passwordFileText`. `remove()` stops and
+    /// deletes everything.
+    struct AuthenticatedSite {
+        let server: SMTPTestServer
+        let secrets: TemporaryDirectory
+        let passwordFile: URL
+        let site: SiteFixture
+
+        func remove() {
+            site.remove()
+            secrets.remove()
+            server.stop()
+        }
+    }
+
+    static func authenticatedSite(passwordFileText: String, from: String = "lettre@amis-saint-eloi.example.org") throws -> AuthenticatedSite {
+        let server = try SMTPTestServer(.init(tls: .starttls, requireTLS: true, auth: .init(user: "herald", password: "s3cret")))
+        let secrets = try TemporaryDirectory()
+        let passwordFile = try secrets.write(passwordFileText, to: "smtp-password")
+        let site = try Self.site(mail: """
+            { "from": "\(from)",
+              "transport": { "kind": "smtp", "url": "\(server.url)", "tls": "starttls", "username": "herald",
+                             "passwordFile": "\(passwordFile.path)", "caFile": "\(server.caCertificatePath ?? "")", "concurrency": 1 } }
+            """)
+        return AuthenticatedSite(server: server, secrets: secrets, passwordFile: passwordFile, site: site)
+    }
+
     static func parse(_ file: String) throws -> [String: Any] {
         let result = try ProcessResult.run(Repository.python, [Repository.root.appendingPathComponent("Tests/MailTests/Scripts/parse_message.py").path, file])
         #expect(result.status == 0, "\(result.stderr)")
@@ -96,17 +124,10 @@ import TestSupport
     }
 
     @Test func sendGoesThroughARealSMTPServer() throws {
-        let server = try SMTPTestServer(.init(tls: .starttls, requireTLS: true, auth: .init(user: "herald", password: "s3cret")))
-        defer { server.stop() }
-        let secrets = try TemporaryDirectory()
-        defer { secrets.remove() }
-        let passwordFile = try secrets.write("s3cret\n", to: "smtp-password")
-        let site = try Self.site(mail: """
-            { "from": "Les Amis de Saint-Éloi <lettre@amis-saint-eloi.example.org>",
-              "transport": { "kind": "smtp", "url": "\(server.url)", "tls": "starttls", "username": "herald",
-                             "passwordFile": "\(passwordFile.path)", "caFile": "\(server.caCertificatePath ?? "")", "concurrency": 1 } }
-            """)
-        defer { site.remove() }
+        let fixture = try Self.authenticatedSite(
+            passwordFileText: "s3cret\n", from: "Les Amis de Saint-Éloi <lettre@amis-saint-eloi.example.org>")
+        defer { fixture.remove() }
+        let (server, site) = (fixture.server, fixture.site)
         let result = try site.herald("digest", "preview", "hebdo", "--config", site.config, "--to", "marie@example.org", "--send")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("marie@example.org: sent: 250"), "\(result.stdout)")

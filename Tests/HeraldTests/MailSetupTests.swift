@@ -61,17 +61,9 @@ import TestSupport
     /// A password file ending in CRLF sends the password, not the password and a CR; a file
     /// others can read is a warning, in `check` and when sending.
     @Test func passwordFileIsReadOnBytesAndShouldBePrivate() throws {
-        let server = try SMTPTestServer(.init(tls: .starttls, requireTLS: true, auth: .init(user: "herald", password: "s3cret")))
-        defer { server.stop() }
-        let secrets = try TemporaryDirectory()
-        defer { secrets.remove() }
-        let passwordFile = try secrets.write("s3cret\r\n", to: "smtp-password")
-        let site = try Preview.site(mail: """
-            { "from": "lettre@amis-saint-eloi.example.org",
-              "transport": { "kind": "smtp", "url": "\(server.url)", "tls": "starttls", "username": "herald",
-                             "passwordFile": "\(passwordFile.path)", "caFile": "\(server.caCertificatePath ?? "")", "concurrency": 1 } }
-            """)
-        defer { site.remove() }
+        let fixture = try Preview.authenticatedSite(passwordFileText: "s3cret\r\n")
+        defer { fixture.remove() }
+        let (server, site, passwordFile) = (fixture.server, fixture.site, fixture.passwordFile)
         let expected = "mail.transport.passwordFile: \(passwordFile.path) can be read by anyone (mode 644)"
         for mode in [0o644, 0o600] as [mode_t] {
             #expect(chmod(passwordFile.path, mode) == 0)

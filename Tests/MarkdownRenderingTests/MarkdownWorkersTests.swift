@@ -24,7 +24,7 @@ import TestSupport
         // parses lose strikethrough and autolinks; each renderer process has its own.
         let workers = MarkdownWorkers(executable: Repository.heraldBinary, budget: .seconds(20), maximumWorkers: 3)
         let markdown = "~~barré~~ et www.example.org\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
-        let expected = try MarkdownRenderer().render(MarkdownSource(markdown)).html
+        let expected = try (0..<100).map { index in try MarkdownRenderer().render(MarkdownSource(markdown + "\n\(index)")).html }
         let results = await withTaskGroup(of: [String].self) { group in
             for _ in 0..<4 {
                 group.addTask {
@@ -41,8 +41,18 @@ import TestSupport
             for await batch in group { all += batch }
             return all
         }
-        #expect(results.count == 400)
-        #expect(results.allSatisfy { $0.hasPrefix(expected) }, "\(results.first { !$0.hasPrefix(expected) } ?? "")")
+        // Each task's batch arrives whole and in order.
+        #expect(results == Array([[String]](repeating: expected, count: 4).joined()))
+    }
+
+    @Test func aReplyWhoseLengthsWrapAroundIsRefused() {
+        // A broken renderer announcing Int.max + Int.max + 2 bytes: the sum wraps to 0.
+        var header: [UInt8] = [0]
+        for length in [UInt64(Int.max), UInt64(Int.max), 2] { WorkerMessage.append(length, to: &header) }
+        #expect(throws: RenderWorker.Failure.self) { try WorkerMessage.Reply.lengths(in: header, limit: 1 << 20) }
+        var small: [UInt8] = [0]
+        for length in [UInt64(10), 20, 30] { WorkerMessage.append(length, to: &small) }
+        #expect((try? WorkerMessage.Reply.lengths(in: small, limit: 1 << 20))?.fields == [10, 20, 30])
     }
 
     @Test func aProgramThatIsNoRendererIsReported() {

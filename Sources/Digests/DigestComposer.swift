@@ -33,15 +33,9 @@ public struct DigestComposer: Sendable {
 
     /// The RFC 5322 bytes (CRLF, DKIM-signed when configured) for one recipient.
     /// - Parameters:
+    ///   - bodies: from `PreparedDigest.bodies`, or `DigestRenderer.Bodies(content)`.
     ///   - unsubscribe: the recipient's links, from `unsubscribeLinks(for:)`.
     ///   - messageID: `unique@domain`, the same on every retry of this delivery.
-    public func compose(
-        _ content: DigestRenderer.Content, to recipient: Mailbox, unsubscribe: UnsubscribeLinks, messageID: String, date: Date
-    ) throws(DigestComposeError) -> [UInt8] {
-        try compose(DigestRenderer.Bodies(content), to: recipient, unsubscribe: unsubscribe, messageID: messageID, date: date)
-    }
-
-    /// The same, from bodies that may already be encoded (`PreparedDigest.bodies`).
     public func compose(
         _ bodies: DigestRenderer.Bodies, to recipient: Mailbox, unsubscribe: UnsubscribeLinks, messageID: String, date: Date
     ) throws(DigestComposeError) -> [UInt8] {

@@ -33,6 +33,9 @@ public struct DigestPlanner: Sendable {
         case resumed(Digest)
         /// No new post since `windowStart`: no digest.
         case nothingNew(windowStart: Date?)
+        /// The Markdown renderers could not run (`reason`): nothing is wrong with the posts, so
+        /// no digest is planned without them; plan again once they can.
+        case renderersUnavailable(reason: String)
     }
 
     public var store: any DigestStore & PostLedger
@@ -63,11 +66,15 @@ public struct DigestPlanner: Sendable {
         if let unfinished = try await store.unfinishedDigest(newsletterID: newsletter.id) { return .resumed(unfinished) }
         try await recordPublished(posts, at: now)
         var (start, selected) = try await nextPosts(newsletter, posts: posts, at: now)
-        // A post whose Markdown cannot be rendered (`herald check` and `build` name it) is not
-        // carried, and not counted as sent: it may come in a later digest once fixed.
+        // A post whose Markdown cannot be rendered (`herald check` and `build` name it) is left
+        // out of this digest, and the window moves past it: it does not come in a later one.
+        // When the renderers themselves cannot run, no post is at fault: plan nothing.
         let (items, rejected) = DigestItems(
             permalinks: permalinks, siteAuthor: siteAuthor, content: newsletter.content, renderer: renderer
         ).make(selected)
+        for failure in rejected {
+            if case .workerUnavailable(let reason) = failure.error { return .renderersUnavailable(reason: reason) }
+        }
         let rejectedPaths = Set(rejected.map(\.name))
         selected.removeAll { rejectedPaths.contains($0.path) }
         guard !selected.isEmpty else { return .nothingNew(windowStart: start) }

@@ -42,15 +42,21 @@ public struct PreparedDigest: Sendable {
             let expected = renderer.render(
                 items, recipientName: named ? sample.name : nil, recipientEmail: sample.email, unsubscribeURL: sample.url,
                 date: date)
+            // Both ways a recipient's copy is made: as text, and as the encoded bodies that are sent.
             let filled = parts.fill(name: named ? sample.name : nil, email: sample.email, unsubscribeURL: sample.url)
-            return filled == expected ? parts : nil
+            let bodies = parts.bodies(name: named ? sample.name : nil, email: sample.email, unsubscribeURL: sample.url)
+            guard filled == expected, bodies.text.encoded == BodyText(expected.text).encoded,
+                bodies.html.encoded == BodyText(expected.html).encoded
+            else { return nil }
+            return parts
         }
         withName = parts(named: true)
         withoutName = parts(named: false)
     }
 
     /// The digest as `recipient` will read it; the same as `DigestRenderer.render` gives.
-    public func render(recipientName: String?, recipientEmail: String, unsubscribeURL: String) -> DigestRenderer.Content {
+    /// (What is sent is `bodies`; this text form is what their check at preparation compares.)
+    func render(recipientName: String?, recipientEmail: String, unsubscribeURL: String) -> DigestRenderer.Content {
         let name = recipientName
         if let parts = name == nil ? withoutName : withName {
             return parts.fill(name: name, email: recipientEmail, unsubscribeURL: unsubscribeURL)
@@ -66,7 +72,8 @@ public struct PreparedDigest: Sendable {
         if let parts = recipientName == nil ? withoutName : withName {
             return parts.bodies(name: recipientName, email: recipientEmail, unsubscribeURL: unsubscribeURL)
         }
-        return DigestRenderer.Bodies(render(recipientName: recipientName, recipientEmail: recipientEmail, unsubscribeURL: unsubscribeURL))
+        return DigestRenderer.Bodies(renderer.render(
+            items, recipientName: recipientName, recipientEmail: recipientEmail, unsubscribeURL: unsubscribeURL, date: date))
     }
 
     // MARK: - Placeholders

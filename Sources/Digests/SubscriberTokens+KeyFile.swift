@@ -65,46 +65,10 @@ extension SubscriberTokens {
     /// Puts a file holding `bytes` (mode 0600) at `path` if none is there: true when it did,
     /// false when a file was already there.
     private static func install(_ bytes: [UInt8], at path: String) throws(SubscriberTokensError) -> Bool {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        // mkstemp creates the file with mode 0600.
-        var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw SubscriberTokensError(path: path, reason: "cannot create a temporary file: \(SystemError(errno))")
-        }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        defer { unlink(temporary) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 && errno == EINTR { continue }
-            guard result > 0 else {
-                let error = SystemError(errno)
-                close(descriptor)
-                throw SubscriberTokensError(path: path, reason: "cannot write the new key: \(error)")
-            }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else {
-            let error = SystemError(errno)
-            close(descriptor)
-            throw SubscriberTokensError(path: path, reason: "cannot flush the new key: \(error)")
-        }
-        guard close(descriptor) == 0 else {
-            throw SubscriberTokensError(path: path, reason: "cannot write the new key: \(SystemError(errno))")
-        }
-        guard link(temporary, path) == 0 else {
-            let code = errno
-            if code == EEXIST { return false }
-            throw SubscriberTokensError(path: path, reason: "cannot put the new key in place: \(SystemError(code))")
-        }
         do {
-            try AtomicFile.syncFolder(folder)
+            return try AtomicFile.create(path, with: bytes, mode: 0o600)
         } catch {
-            throw SubscriberTokensError(path: path, reason: error.description)
+            throw SubscriberTokensError(path: path, reason: "cannot store a new key: \(error)")
         }
-        return true
     }
 }

@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// Replaces a file so that a reader sees either the old bytes or the new ones, never a mix,
-/// and so that the new bytes survive a crash or a power cut once `replace` has returned.
+/// Replaces (or creates) a file so that a reader sees either the old bytes or the new ones,
+/// never a mix, and so that the new bytes survive a crash or a power cut once `replace` (or
+/// `create`) has returned.
 ///
 /// The bytes go to a temporary file in the same folder (`.NAME.XXXXXX`), which is flushed
 /// (`fsync`), renamed over `path`, and then the folder itself is flushed: a rename is only
@@ -13,6 +14,28 @@ import Glibc
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically and durably, with permissions `mode`.
     public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(AtomicFileError) {
+        _ = try publish(bytes, at: path, mode: mode, operation: "cannot rename into place", keepsTemporaryName: false) {
+            rename($0, path)
+        }
+    }
+
+    /// Makes `path` hold `bytes` (permissions `mode`) if no file is there, atomically and
+    /// durably: the file appears whole or not at all (`link(2)`, which fails on an existing
+    /// name). Returns false, changing nothing, when a file was already there: several processes
+    /// racing to create the same file all end up reading the one that won.
+    public static func create(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws(AtomicFileError) -> Bool {
+        try publish(bytes, at: path, mode: mode, operation: "cannot link into place", keepsTemporaryName: true) {
+            link($0, path)
+        }
+    }
+
+    /// Writes `bytes` to a flushed temporary file next to `path`, puts it in place with
+    /// `place` (0 or -1 and `errno`, as rename(2) and link(2)), then flushes the folder.
+    /// False when `place` found the name taken (EEXIST) and `keepsTemporaryName` (a link).
+    private static func publish(
+        _ bytes: [UInt8], at path: String, mode: mode_t, operation: String, keepsTemporaryName: Bool,
+        place: (String) -> Int32
+    ) throws(AtomicFileError) -> Bool {
         let (folder, name) = split(path)
         var template = Array("\(folder)/.\(name).XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -24,12 +47,16 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw AtomicFileError(path: path, operation: "cannot rename into place", SystemError(code))
+        let placed = place(temporary) == 0
+        let code = errno
+        // A link leaves the temporary name behind; a failed rename too.
+        if keepsTemporaryName || !placed { unlink(temporary) }
+        guard placed else {
+            if code == EEXIST && keepsTemporaryName { return false }
+            throw AtomicFileError(path: path, operation: operation, SystemError(code))
         }
         try syncFolder(folder)
+        return true
     }
 
     /// Flushes the directory entries of `folder` to disk (after a rename, a link or an unlink).
@@ -41,8 +68,10 @@ public enum AtomicFile {
         if let synced { throw AtomicFileError(path: folder, operation: "cannot flush the folder to disk", synced) }
     }
 
-    /// Writes all of `bytes`, sets `mode`, flushes and closes `descriptor` (closed on failure too).
-    private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String, mode: mode_t) throws(AtomicFileError) {
+    /// Writes all of `bytes`, sets `mode` (unless `nil`), flushes and closes `descriptor` (closed
+    /// on failure too); errors name `path`. For files that are put in place some other way
+    /// (a Maildir message, named by its delivery).
+    public static func write(_ bytes: [UInt8], to descriptor: Int32, path: String, mode: mode_t?) throws(AtomicFileError) {
         func fail(_ operation: String) -> AtomicFileError {
             let error = AtomicFileError(path: path, operation: operation, SystemError(errno))
             close(descriptor)
@@ -58,7 +87,7 @@ public enum AtomicFile {
             written += result
         }
         // Readers get `mode` whatever the umask applied to mkstemp's 0600.
-        guard fchmod(descriptor, mode) == 0 else { throw fail("cannot set permissions") }
+        if let mode { guard fchmod(descriptor, mode) == 0 else { throw fail("cannot set permissions") } }
         guard fsync(descriptor) == 0 else { throw fail("cannot flush to disk") }
         // On some file systems (NFS) a write error only shows at close.
         guard close(descriptor) == 0 else { throw AtomicFileError(path: path, operation: "cannot close", SystemError(errno)) }

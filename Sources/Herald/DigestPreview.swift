@@ -60,14 +60,14 @@ public struct DigestPreview: Sendable {
         let mailer = mailers.mailer(newsletter.id)!
         let composer = mailer.composer
         let unsubscribe = composer.unsubscribeLinks(for: "preview")
-        let content = mailer.renderer.render(
-            items, recipientName: to.displayName, recipientEmail: to.address.description,
-            unsubscribeURL: unsubscribe.web, date: now)
+        // Made as a delivery makes it: the digest prepared once, the recipient's bodies filled in.
+        let bodies = mailer.renderer.prepare(items, date: now).bodies(
+            recipientName: to.displayName, recipientEmail: to.address.description, unsubscribeURL: unsubscribe.web)
         let messageID = "preview.\(UInt64.random(in: 0...UInt64.max)).\(newsletter.id)@\(mailers.from.address.domain)"
         do {
-            let bytes = try composer.compose(content, to: to, unsubscribe: unsubscribe, messageID: messageID, date: now)
+            let bytes = try composer.compose(bodies, to: to, unsubscribe: unsubscribe, messageID: messageID, date: now)
             return Preview(
-                message: bytes, sender: mailers.from.address, recipient: to.address, subject: content.subject,
+                message: bytes, sender: mailers.from.address, recipient: to.address, subject: bodies.subject,
                 postCount: items.count, diagnostics: siteBuilder.diagnostics(for: rejected))
         } catch {
             throw .compose(error)

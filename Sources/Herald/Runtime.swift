@@ -34,12 +34,12 @@ public enum Runtime {
         MarkdownWorkerProcess.serveIfRequested()
     }
 
-    /// Initialises libxml2 and libcurl and registers cmark-gfm's extensions while the process
-    /// is still single-threaded (none of these libraries' initialisation is thread-safe).
+    /// Initialises libxml2 and libcurl while the process is still single-threaded (neither
+    /// library's initialisation is thread-safe). cmark-gfm's extensions need nothing here: they
+    /// are registered in the renderer processes, once, by their first `MarkdownRenderer`.
     /// Throws when libcurl cannot be initialised.
     public static func initialize() throws(CurlLibraryError) {
         XMLLibrary.initialize()
         try CurlLibrary.initialize()
-        _ = MarkdownRenderer()
     }
 }

@@ -50,6 +50,9 @@ struct DigestSendCommand: AsyncParsableCommand {
             case .nothingNew(let start):
                 Console.output("\(newsletter): no new post since \(start.map { ISO8601DateFormatter().string(from: $0) } ?? "the start"); no digest planned")
                 return
+            case .renderersUnavailable(let reason):
+                Console.error("error: \(newsletter): no digest planned: the Markdown renderers cannot run: \(reason)")
+                throw ExitCode(75)
             case .resumed(let unfinished):
                 digest = unfinished
                 Console.output("digest \(digest.id) (\(newsletter)) is still sending; resuming it")

@@ -5,7 +5,7 @@ import Herald
 /// `herald`: the command-line front end. Each subcommand parses its arguments and calls one
 /// function of the `Herald` module; nothing else happens here.
 @main
-struct HeraldCommand: AsyncParsableCommand {
+struct HeraldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Publish a folder of Markdown posts as Atom, RSS and JSON feeds.",
@@ -20,8 +20,9 @@ struct HeraldCommand: AsyncParsableCommand {
     /// thread and may block it. Under ArgumentParser's async `main`, it ran on a thread of
     /// Swift's cooperative pool, which is also Dispatch's global pool: its waits took one of the
     /// two threads a 2-core machine has, and posts were read on the other alone (10,000 posts:
-    /// 0.57 s instead of 0.2 s). Only the async commands (`digest send`) run on the pool, while
-    /// the main thread waits for them.
+    /// 0.57 s instead of 0.2 s). The async commands (`digest`, `subscribers`) run on the pool
+    /// while the main thread waits; the posts they read still block a pool thread while they do.
+    /// The root is a `ParsableCommand` so that this is the only `main`.
     static func main() {
         Runtime.tuneMemoryAllocator()
         Runtime.serveMarkdownWorkerIfRequested()

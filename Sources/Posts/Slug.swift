@@ -47,9 +47,10 @@ public enum Slug {
     /// The lowercase ASCII letters or digits a non-ASCII `scalar` stands for, or `nil` for a separator.
     private static func fold(_ scalar: Unicode.Scalar) -> String? {
         if scalar.value < 0x250 { return latinTable[Int(scalar.value) - 0x80] }
-        // General Punctuation to Combining Marks for Symbols (’ “ … € …): no canonical
-        // decomposition there leads to a letter, and French titles are full of them.
-        if (0x2000...0x20FF).contains(scalar.value) { return nil }
+        // Only letters and digits can decompose to an ASCII letter or digit: punctuation,
+        // symbols and marks (’ “ … € — French titles are full of them) are separators without
+        // Foundation's decomposition.
+        guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { return nil }
         return decompose(scalar)
     }
 

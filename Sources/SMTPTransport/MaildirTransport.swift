@@ -81,29 +81,17 @@ private final class Writer: Sendable {
         let final = "\(new)/\(name)"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return .temporary(code: nil, text: "cannot create \(temporary): \(SystemError(errno))") }
-        func fail(_ what: String, _ error: SystemError) -> DeliveryOutcome {
+        do {
+            try AtomicFile.write(message.bytes, to: descriptor, path: temporary, mode: nil)
+        } catch {
             unlink(temporary)
-            return .temporary(code: nil, text: "cannot \(what) \(temporary): \(error)")
+            return .temporary(code: nil, text: error.description)
         }
-        var offset = 0
-        while offset < message.bytes.count {
-            let written = message.bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let error = SystemError(errno)
-                close(descriptor)
-                return fail("write", error)
-            }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else {
+        guard rename(temporary, final) == 0 else {
             let error = SystemError(errno)
-            close(descriptor)
-            return fail("flush", error)
+            unlink(temporary)
+            return .temporary(code: nil, text: "cannot move \(temporary) into \(new): \(error)")
         }
-        // On some file systems (NFS) a write error only shows at close.
-        guard close(descriptor) == 0 else { return fail("close", SystemError(errno)) }
-        guard rename(temporary, final) == 0 else { return fail("move into \(new)", SystemError(errno)) }
         do {
             try AtomicFile.syncFolder(new)
         } catch {

@@ -12,7 +12,10 @@ import TestSupport
     static let permalinks = Permalinks(siteURL: "https://amis.example.org/", timeZone: TimeZone(identifier: "Europe/Paris")!)
     let hebdo = DigestPlanner.Newsletter(id: "hebdo", selection: NewsletterSelection(tags: [], authors: []), content: .excerpt, maxPosts: 50)
 
-    func withPlanner(subscribers: Int = 2, _ body: (DigestPlanner, SQLiteStore) async throws -> Void) async throws {
+    func withPlanner(
+        subscribers: Int = 2, renderer: any MarkdownRenderingEngine = MarkdownRenderer(),
+        _ body: (DigestPlanner, SQLiteStore) async throws -> Void
+    ) async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
         let store = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
@@ -20,7 +23,7 @@ import TestSupport
             (0..<subscribers).map { SubscriberInput(email: "s\($0)@example.org") }, status: .confirmed, resubscribe: false, at: t0)
         let planner = DigestPlanner(
             store: store, permalinks: Self.permalinks, siteAuthor: Author(name: "Le bureau"), messageIDDomain: "amis.example.org",
-            renderer: MarkdownRenderer()
+            renderer: renderer
         ) { items, _ in "\(items.count) billets" }
         try await body(planner, store)
     }
@@ -64,6 +67,26 @@ import TestSupport
             // The preview shows the digest that goes on, not the new post.
             let preview = try await planner.preview(hebdo, posts: posts + [newer], at: t0 + 120)
             #expect(preview.posts.map(id).sorted() == [id(old), id(recent)].sorted())
+        }
+    }
+
+    @Test func renderersThatCannotRunPlanNothingAndLoseNoPost() async throws {
+        // A real renderer pool whose program is not a renderer: every post fails as
+        // `workerUnavailable`, which says nothing about the posts.
+        let broken = MarkdownWorkers(executable: "/bin/true", budget: .seconds(5))
+        let posts = [post("a", t0 - 86_400), post("b", t0 - 3600)]
+        try await withPlanner(renderer: broken) { planner, store in
+            let outcome = try await planner.plan(hebdo, posts: posts, trigger: .manual, at: t0)
+            guard case .renderersUnavailable(let reason) = outcome else { Issue.record("expected renderersUnavailable, got \(outcome)"); return }
+            #expect(reason.contains("/bin/true"))
+            #expect(try await store.digests().isEmpty)
+            // With working renderers, the same posts are all in the next digest.
+            let working = DigestPlanner(
+                store: store, permalinks: Self.permalinks, siteAuthor: Author(name: "Le bureau"), messageIDDomain: "amis.example.org",
+                renderer: MarkdownRenderer()
+            ) { items, _ in "\(items.count) billets" }
+            let (digest, _) = try #require(planned(try await working.plan(hebdo, posts: posts, trigger: .manual, at: t0 + 60)))
+            #expect(digest.postIDs.sorted() == posts.map(id).sorted())
         }
     }
 

@@ -22,6 +22,19 @@ import TestSupport
         #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
 
+    @Test func createPutsAFileInPlaceOnlyWhenNoneIsThere() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.path + "/token-key"
+        #expect(try AtomicFile.create(path, with: Array("premier".utf8)))
+        #expect(try !AtomicFile.create(path, with: Array("second".utf8)))
+        #expect(FileManager.default.contents(atPath: path) == Data("premier".utf8))
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        // Neither call leaves its temporary file behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["token-key"])
+    }
+
     @Test func aFailureNamesThePathAndTheCause() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

@@ -146,7 +146,7 @@ import XMLWriting
         // The sanitiser would write the same bytes: no HTML parser is needed for such posts.
         let markdown = "# Titre\n\nTexte *«\u{A0}x\u{A0}»* & [lien](a/) `<b>`\n\n| a |\n|---|\n| 1 |\n\n- [x] fait\n"
         let html = try render(markdown, baseURL: base).html
-        #expect(try HTMLSanitizer().sanitize(html) == html.replacingOccurrences(of: "disabled=\"\" />", with: "disabled=\"\" />"))
+        #expect(try HTMLSanitizer().sanitize(html) == html)
         #expect(html.contains("<a href=\"https://example.org/posts/fete/a/\">lien</a>"))
     }
 }

@@ -18,10 +18,13 @@ import Testing
         #expect(Slug.make(input) == expected)
     }
 
-    @Test func punctuationBlockSeparatesWordsAsItsDecompositionWould() {
-        // The fast path for U+2000–U+20FF must agree with canonical decomposition.
-        for value in UInt32(0x2000)...0x20FF {
-            guard let scalar = Unicode.Scalar(value) else { continue }
+    @Test func scalarsThatAreNeitherLettersNorDigitsSeparateWordsAsTheirDecompositionWould() {
+        // The fast path for them must agree with canonical decomposition, for every assigned
+        // scalar past the precomputed Latin table.
+        for value in UInt32(0x250)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.generalCategory != .unassigned,
+                !scalar.properties.isAlphabetic, scalar.properties.numericType == nil
+            else { continue }
             let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first!
             let isASCIILetterOrDigit = base.value < 0x80 && (base.properties.isAlphabetic || base.properties.numericType != nil)
             #expect(!isASCIILetterOrDigit, "U+\(String(value, radix: 16)) decomposes to \(base)")

@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // Rendered HTML leaves Herald only through XMLWriting's HTMLSanitizer (libxml2's HTML
         // parser), applied inside the rendering so it is bounded by the same time budget.
-        .target(name: "MarkdownRendering", dependencies: ["CCmark", "XMLWriting"], swiftSettings: swiftSettings),
+        .target(name: "MarkdownRendering", dependencies: ["CCmark", "XMLWriting", "DurableFiles"], swiftSettings: swiftSettings),
         .target(
             name: "Feeds", dependencies: ["Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Parallel", "DurableFiles"],
             swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ final class RenderWorker: @unchecked Sendable {
     init(executable: String, arguments: [String], startTimeout: Duration) throws(MarkdownRenderingError) {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-            throw .workerUnavailable("cannot create a socket pair (errno \(errno))")
+            throw .workerUnavailable("cannot create a socket pair: \(SystemError(errno))")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -58,7 +59,7 @@ final class RenderWorker: @unchecked Sendable {
         close(pair[1])
         guard spawned == 0 else {
             close(pair[0])
-            throw .workerUnavailable("cannot start \(executable) (error \(spawned))")
+            throw .workerUnavailable("cannot start \(executable): \(SystemError(spawned))")
         }
         pid = child
         socket = pair[0]
@@ -77,11 +78,8 @@ final class RenderWorker: @unchecked Sendable {
     }
 
     deinit {
-        guard !isClosed else { return }
         // An idle worker reads end-of-file and exits.
-        close(socket)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if !isClosed { _ = ending() }
     }
 
     /// Why an exchange failed; the worker is then dead and must be dropped.
@@ -150,20 +148,14 @@ final class RenderWorker: @unchecked Sendable {
         }
     }
 
-    /// Kills and reaps the child; returns how it ended, for messages.
-    @discardableResult
-    func kill() -> String {
-        guard !isClosed else { return "already stopped" }
-        isClosed = true
+    /// Kills and reaps the child.
+    func kill() {
+        guard !isClosed else { return }
         _ = Glibc.kill(pid, SIGKILL)
-        close(socket)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let signal = status & 0x7F
-        return signal == 0 ? "exit status \((status >> 8) & 0xFF)" : "signal \(signal)"
+        _ = ending()
     }
 
-    /// How a child that closed its socket ended (it is reaped).
+    /// Closes the socket and reaps the child; how it ended, for messages.
     private func ending() -> String {
         isClosed = true
         close(socket)
@@ -274,7 +266,7 @@ final class RenderWorker: @unchecked Sendable {
             var descriptor = pollfd(fd: socket, events: events, revents: 0)
             let ready = poll(&descriptor, 1, milliseconds)
             if ready > 0 { return }
-            if ready < 0 && errno != EINTR { throw Failure(kind: .stopped, reason: "poll failed (errno \(errno))") }
+            if ready < 0 && errno != EINTR { throw Failure(kind: .stopped, reason: "poll failed: \(SystemError(errno))") }
         }
     }
 

@@ -88,6 +88,10 @@ public struct DeliveryWorker: Sendable {
     /// is set. Deferred rows that come due within `retryHorizon` seconds are waited for; later
     /// ones are left queued. Claimed rows not yet handed to the transport when stopping are
     /// given back; messages already handed over finish first.
+    ///
+    /// The work runs in lanes, one on each of the transport's threads: a lane takes the next
+    /// row, makes its message and sends it without handing anything to another thread; the
+    /// claims, marks and commits it needs go to the store from the lane that needs them.
     @discardableResult
     public func run(
         digestID: Int64?, retryHorizon: TimeInterval = 0, stop: StopSignal = StopSignal(),
@@ -104,67 +108,39 @@ public struct DeliveryWorker: Sendable {
             }
         }
         defer { renewer.cancel() }
-        var state = RunState()
-        // The digest asked for is checked for completion even if nothing of it was left to
-        // claim: its last rows may have been recorded by a worker that died before completing it.
-        if let digestID { state.touchedDigests.insert(digestID) }
-        do {
-            try await withThrowingTaskGroup(of: DeliveryResult.self) { group in
-                var inFlight = 0
-                while true {
-                    if state.buffer.isEmpty && !stop.isStopped {
-                        try await refill(&state, digestID: digestID)
+        // The lanes report from their threads, and all of them have returned before `run` does.
+        return try await withoutActuallyEscaping(progress) { (progress) async throws(StoreError) -> Progress in
+            let lanes = DeliveryLanes(worker: self, digestID: digestID, stop: stop, progress: progress)
+            // The digest asked for is checked for completion even if nothing of it was left to
+            // claim: its last rows may have been recorded by a worker that died before completing it.
+            if let digestID { lanes.touch(digestID) }
+            var failure: StoreError?
+            while true {
+                let lanesRan = await lanes.round(through: transport)
+                let leftover = lanes.endRound()
+                do throws(StoreError) {
+                    if !leftover.results.isEmpty {
+                        try await store.record(leftover.results, owner: settings.owner, at: Date())
+                        progress(lanes.progress)
                     }
-                    if stop.isStopped || state.buffer.isEmpty {
-                        if inFlight > 0, let result = try await group.next() {
-                            inFlight -= 1
-                            try await collect(result, into: &state, progress: progress)
-                            continue
-                        }
-                        try await flush(&state, progress: progress)
-                        if stop.isStopped { break }
-                        guard let due = try await store.nextDue(digestID: digestID), due.timeIntervalSinceNow <= retryHorizon
-                        else { break }
-                        // Wait for the next retry, a second at a time, so that `stop` is seen.
-                        let wait = min(max(0, due.timeIntervalSinceNow), 1)
-                        try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
-                        continue
-                    }
-                    let starting = Array(state.buffer.prefix(settings.concurrency - inFlight))
-                    state.buffer.removeFirst(starting.count)
-                    // Marked before the transport has them: should this process die now, only
-                    // these rows may have gone out, the rest of the claim goes back as it was.
-                    // A row no longer held (the lease ran out) is not sent: another worker has it.
-                    let held = try await store.markHandedOver(starting.map(\.id), owner: settings.owner)
-                    for delivery in starting where held.contains(delivery.id) {
-                        let context = state.contexts[delivery.digestID]
-                        group.addTask { await self.deliver(delivery, context: context) }
-                        inFlight += 1
-                    }
-                    if let result = try await group.next() {
-                        inFlight -= 1
-                        try await collect(result, into: &state, progress: progress)
-                    }
+                    try await store.release(leftover.unsent.map(\.id), owner: settings.owner, at: Date())
+                    if let error = leftover.error { throw error }
+                    // A transport that is shut down runs no lane: the rows stay queued.
+                    if stop.isStopped || !lanesRan { break }
+                    guard let due = try await store.nextDue(digestID: digestID), due.timeIntervalSinceNow <= retryHorizon
+                    else { break }
+                    // Wait for the next retry, a second at a time, so that `stop` is seen.
+                    let wait = min(max(0, due.timeIntervalSinceNow), 1)
+                    try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+                } catch {
+                    failure = error
+                    break
                 }
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            // Only the store throws in the group (Task.sleep throws on cancellation).
+            if let failure { throw failure }
+            for digest in lanes.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
+            return lanes.progress
         }
-        try await store.release(state.buffer.map(\.id), owner: settings.owner, at: Date())
-        for digest in state.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
-        return state.progress
-    }
-
-    /// The worker's own loop variables.
-    private struct RunState {
-        var buffer: [ClaimedDelivery] = []
-        var results: [DeliveryResult] = []
-        var contexts: [Int64: Context] = [:]
-        var touchedDigests = Set<Int64>()
-        var progress = Progress()
-        var lastExpiry = Date()
     }
 
     /// What making a digest's messages needs, looked up once per digest.
@@ -175,22 +151,7 @@ public struct DeliveryWorker: Sendable {
         var problem: DigestMailError?
     }
 
-    private func refill(_ state: inout RunState, digestID: Int64?) async throws(StoreError) {
-        let now = Date()
-        if now.timeIntervalSince(state.lastExpiry) > 10 {
-            state.lastExpiry = now
-            try await store.expireLeases(at: now, uncertainRetries: settings.policy.uncertainRetries)
-        }
-        state.buffer = try await store.claim(
-            limit: settings.claimBatch, digestID: digestID, owner: settings.owner,
-            leaseUntil: now.addingTimeInterval(settings.lease), at: now)
-        for id in Set(state.buffer.map(\.digestID)) where state.contexts[id] == nil {
-            state.contexts[id] = try await context(forDigest: id)
-            state.touchedDigests.insert(id)
-        }
-    }
-
-    private func context(forDigest id: Int64) async throws(StoreError) -> Context {
+    func context(forDigest id: Int64) async throws(StoreError) -> Context {
         guard let digest = try await store.digest(id: id) else {
             return Context(plannedAt: Date(), problem: .unreadableContent(digestID: id))
         }
@@ -203,7 +164,10 @@ public struct DeliveryWorker: Sendable {
         return Context(mailer: mailer, prepared: prepared, plannedAt: digest.createdAt)
     }
 
-    private func deliver(_ delivery: ClaimedDelivery, context: Context?) async -> DeliveryResult {
+    /// Makes `delivery`'s message and sends it with `send`, on the calling thread.
+    func deliver(
+        _ delivery: ClaimedDelivery, context: Context?, send: (OutgoingMessage) -> DeliveryOutcome
+    ) -> DeliveryResult {
         guard delivery.subscriberStatus == .confirmed else {
             return DeliveryResult(
                 deliveryID: delivery.id, outcome: .skipped, replyText: "subscriber is \(delivery.subscriberStatus.rawValue)")
@@ -218,27 +182,8 @@ public struct DeliveryWorker: Sendable {
         } catch {
             return DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: error.description)
         }
-        let outcome = await transport.send(message)
+        let outcome = send(message)
         return settings.policy.result(for: delivery, outcome: outcome, plannedAt: context.plannedAt, at: Date())
-    }
-
-    private func collect(_ result: DeliveryResult, into state: inout RunState, progress: (Progress) -> Void) async throws(StoreError) {
-        state.results.append(result)
-        switch result.outcome {
-        case .sent: state.progress.sent += 1
-        case .deferred: state.progress.deferred += 1
-        case .failed: state.progress.failed += 1
-        case .uncertain: state.progress.uncertain += 1
-        case .skipped: state.progress.skipped += 1
-        }
-        if state.results.count >= settings.commitBatch { try await flush(&state, progress: progress) }
-    }
-
-    private func flush(_ state: inout RunState, progress: (Progress) -> Void) async throws(StoreError) {
-        guard !state.results.isEmpty else { return }
-        try await store.record(state.results, owner: settings.owner, at: Date())
-        state.results.removeAll(keepingCapacity: true)
-        progress(state.progress)
     }
 
     /// Leases held by processes of this host that no longer exist are released at once,

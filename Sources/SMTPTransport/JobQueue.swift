@@ -1,17 +1,27 @@
 import Foundation
 import Synchronization
 
-/// One message to deliver (made on the worker thread) and what to do with its outcome.
+/// Work for one of a transport's threads: `run` gets the thread's index (its connection),
+/// `refuse` is called instead when the queue is closed.
 struct Job: Sendable {
-    let message: @Sendable () -> OutgoingMessage?
-    let complete: @Sendable (DeliveryOutcome?) -> Void
+    let run: @Sendable (_ worker: Int) -> Void
+    let refuse: @Sendable () -> Void
+
+    /// Sends the message `make` returns (made on the worker thread, `nil` to skip) with
+    /// `send`, and hands the outcome to `complete`; on a closed queue, `JobQueue.shutDown`.
+    static func message(
+        _ make: @escaping @Sendable () -> OutgoingMessage?, send: @escaping @Sendable (Int, OutgoingMessage) -> DeliveryOutcome,
+        complete: @escaping @Sendable (DeliveryOutcome?) -> Void
+    ) -> Job {
+        Job(run: { worker in complete(make().map { send(worker, $0) }) }, refuse: { complete(JobQueue.shutDown) })
+    }
 }
 
 /// A FIFO of jobs served by a fixed set of worker threads of its own (blocking work never
-/// runs on Swift's cooperative pool). Once closed, it takes no new job — `add` completes it
-/// at once as `temporary` — and each worker ends when the jobs already queued are done.
+/// runs on Swift's cooperative pool). Once closed, it takes no new job — `add` refuses it at
+/// once — and each worker ends when the jobs already queued are done.
 final class JobQueue: Sendable {
-    /// The outcome of a job handed to a closed queue.
+    /// The outcome of a message handed to a closed queue.
     static let shutDown = DeliveryOutcome.temporary(code: nil, text: "the transport is shut down; nothing was sent")
 
     private struct State {
@@ -28,15 +38,16 @@ final class JobQueue: Sendable {
     private let workers: Int
 
     /// Starts `workers` threads named `name-0`, `name-1`… (at most 15 bytes, or Linux keeps
-    /// no name); each runs `work(index, job)` for
-    /// job after job. The threads hold the queue, not its owner: when the owner closes the
-    /// queue (in its `deinit`, say), they end after the jobs already queued.
-    init(workers: Int, name: String, work: @escaping @Sendable (_ worker: Int, _ job: Job) -> Void) {
+    /// no name); each runs job after job, passing its own index, then `onExit(index)` once
+    /// the queue is closed and drained. The threads hold the queue, not its owner: when the
+    /// owner closes the queue (in its `deinit`, say), they end after the jobs already queued.
+    init(workers: Int, name: String, onExit: @escaping @Sendable (_ worker: Int) -> Void = { _ in }) {
         self.workers = workers
         for index in 0..<workers {
             let thread = Thread { [self] in
                 Self.nameCurrentThread("\(name)-\(index)")
-                while let job = next() { work(index, job) }
+                while let job = next() { job.run(index) }
+                onExit(index)
             }
             thread.name = "\(name)-\(index)"
             thread.stackSize = 1 << 20
@@ -55,14 +66,28 @@ final class JobQueue: Sendable {
         Glibc.close(descriptor)
     }
 
-    /// Queues `job`; on a closed queue, completes it at once with `JobQueue.shutDown`.
+    /// Queues `job`; on a closed queue, refuses it at once.
     func add(_ job: Job) {
         let accepted = state.withLock { state in
             guard !state.closed else { return false }
             state.jobs.append(job)
             return true
         }
-        if accepted { available.signal() } else { job.complete(Self.shutDown) }
+        if accepted { available.signal() } else { job.refuse() }
+    }
+
+    /// Runs `lane` once on each worker thread, all at once, and returns when every lane has
+    /// returned (or been refused, on a closed queue). Each lane runs after the jobs queued
+    /// before it; it is the way to keep a thread for a stream of work without a hand-off per
+    /// item.
+    func runOnEachWorker(_ lane: @escaping @Sendable (_ worker: Int) -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let remaining = Mutex(workers)
+            let finish: @Sendable () -> Void = {
+                if remaining.withLock({ value in value -= 1; return value == 0 }) { continuation.resume() }
+            }
+            for _ in 0..<workers { add(Job(run: { worker in lane(worker); finish() }, refuse: finish)) }
+        }
     }
 
     /// Stops taking jobs. Idempotent.

@@ -12,6 +12,13 @@ public protocol MailTransport: Sendable {
     /// Delivers many messages, as fast as the transport's concurrency and rate limit allow.
     /// Outcomes are in the order of `messages`. Blocks the calling thread.
     func sendAll(_ messages: [OutgoingMessage]) -> [DeliveryOutcome]
+
+    /// Runs `lane` on each of the transport's threads at once, giving it a function that sends
+    /// one message from that thread, synchronously, under the transport's rate limit; returns
+    /// when every lane has returned. A lane loops: it takes its next piece of work, makes the
+    /// message and sends it, all on one thread, with no hand-off per message. On a transport
+    /// that is shut down, no lane runs.
+    func runLanes(_ lane: @escaping @Sendable (_ send: (OutgoingMessage) -> DeliveryOutcome) -> Void) async
 }
 
 /// A message ready for the wire: its envelope and its RFC 5322 bytes (CRLF line endings).

@@ -34,9 +34,7 @@ public final class MaildirTransport: MailTransport {
         self.writer = writer
         // Numbered per transport, so that each one's threads can be told apart (and counted).
         threadName = "herald-md\(Self.instances.add(1, ordering: .relaxed).newValue % 1000)"
-        queue = JobQueue(workers: Self.threads, name: threadName) { _, job in
-            job.complete(job.message().map(writer.deliver))
-        }
+        queue = JobQueue(workers: Self.threads, name: threadName)
     }
 
     deinit { queue.close() }
@@ -47,8 +45,12 @@ public final class MaildirTransport: MailTransport {
 
     public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
         await withCheckedContinuation { continuation in
-            queue.add(Job(message: { message }) { continuation.resume(returning: $0!) })
+            queue.add(.message({ message }, send: { [writer] in writer.deliver($1) }) { continuation.resume(returning: $0!) })
         }
+    }
+
+    public func runLanes(_ lane: @escaping @Sendable (_ send: (OutgoingMessage) -> DeliveryOutcome) -> Void) async {
+        await queue.runOnEachWorker { [writer] _ in lane(writer.deliver) }
     }
 
     public func sendAll(_ messages: [OutgoingMessage]) -> [DeliveryOutcome] {

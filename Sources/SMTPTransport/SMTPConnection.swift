@@ -85,11 +85,7 @@ final class SMTPConnection {
     }
 
     deinit {
-        if connected {
-            // Polite end of session; libcurl does not send QUIT for a connect-only connection.
-            let deadline = Deadline(ms: 1000, reason: "no answer to QUIT")
-            if write(Array("QUIT\r\n".utf8), deadline: deadline) == nil { _ = readReply(deadline: deadline) }
-        }
+        close()
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
@@ -138,6 +134,15 @@ final class SMTPConnection {
         sizeLimit = connectReplies.sizeLimit
         connected = true
         return nil
+    }
+
+    /// Ends the session politely (QUIT, one second for its answer), when one is open; the next
+    /// message would open a new one. libcurl sends no QUIT for a connect-only connection.
+    func close() {
+        guard connected else { return }
+        let deadline = Deadline(ms: 1000, reason: "no answer to QUIT")
+        if write(Array("QUIT\r\n".utf8), deadline: deadline) == nil { _ = readReply(deadline: deadline) }
+        drop()
     }
 
     /// Ends a session whose state is unknown: the next message opens a new one. The socket is

@@ -13,6 +13,8 @@ import Synchronization
 /// `temporary` at once ("the transport is shut down").
 public final class SMTPTransport: MailTransport {
     private let queue: JobQueue
+    /// Sends one message on worker `index`'s connection, under the rate limit.
+    private let sendOn: @Sendable (_ worker: Int, OutgoingMessage) -> DeliveryOutcome
 
     /// Opens no connection yet (each worker connects on its first message), but checks the
     /// settings (`SMTPSettings.validate()`) and that libcurl accepts them.
@@ -22,21 +24,19 @@ public final class SMTPTransport: MailTransport {
         for _ in 0..<concurrency { made.append(ConnectionBox(try SMTPConnection(settings: settings))) }
         let connections = made
         let limiter = settings.maxPerSecond > 0 ? RateLimiter(perSecond: settings.maxPerSecond) : nil
-        queue = JobQueue(workers: concurrency, name: "herald-smtp") { worker, job in
-            guard let message = job.message() else {
-                job.complete(nil)
-                return
-            }
+        sendOn = { worker, message in
             limiter?.wait()
-            job.complete(connections[worker].connection.send(message))
+            return connections[worker].connection.send(message)
         }
+        // Each worker ends its session as it ends (a deinit would wait for the transport).
+        queue = JobQueue(workers: concurrency, name: "herald-smtp") { connections[$0].connection.close() }
     }
 
     deinit { queue.close() }
 
     public func send(_ message: OutgoingMessage) async -> DeliveryOutcome {
         await withCheckedContinuation { continuation in
-            queue.add(Job(message: { message }) { continuation.resume(returning: $0!) })
+            queue.add(.message({ message }, send: sendOn) { continuation.resume(returning: $0!) })
         }
     }
 
@@ -54,13 +54,17 @@ public final class SMTPTransport: MailTransport {
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
-            queue.add(Job(message: { make(index) }) { outcome in
+            queue.add(.message({ make(index) }, send: sendOn) { outcome in
                 results.withLock { $0[index] = outcome }
                 group.leave()
             })
         }
         group.wait()
         return results.withLock { $0 }
+    }
+
+    public func runLanes(_ lane: @escaping @Sendable (_ send: (OutgoingMessage) -> DeliveryOutcome) -> Void) async {
+        await queue.runOnEachWorker { [sendOn] worker in lane { sendOn(worker, $0) } }
     }
 
     /// Stops taking messages once those already handed over are done; connections close as

@@ -74,17 +74,23 @@ extension SQLiteStore: DeliveryQueue {
 
     public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
         guard !deliveryIDs.isEmpty else { return [] }
-        return try await writeUnsynced { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
-                """)
-            var marked = Set<Int64>()
-            for id in deliveryIDs {
-                try statement.execute(arguments: [id, owner])
-                if db.changesCount > 0 { marked.insert(id) }
-            }
-            return marked
+        return try await writeUnsynced { db in try Self.mark(deliveryIDs, owner: owner, in: db) }
+    }
+
+    public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) -> Bool {
+        try writeStatementBlocking { db in try !Self.mark([deliveryID], owner: owner, in: db).isEmpty }
+    }
+
+    private static func mark(_ deliveryIDs: [Int64], owner: String, in db: Database) throws -> Set<Int64> {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
+            """)
+        var marked = Set<Int64>()
+        for id in deliveryIDs {
+            try statement.execute(arguments: [id, owner])
+            if db.changesCount > 0 { marked.insert(id) }
         }
+        return marked
     }
 
     @discardableResult

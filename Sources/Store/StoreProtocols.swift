@@ -71,6 +71,11 @@ public protocol DeliveryQueue: Sendable {
     /// Returns the rows marked: those `owner` still holds (a worker that lost its lease, say
     /// after being suspended, must not send rows another worker may have taken).
     func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64>
+    /// `markHandedOver` for one row, blocking the calling thread: a delivery lane (one of the
+    /// transport's threads, never the cooperative pool's) marks each row just before it sends
+    /// it, and a write per message must not cost a hand-off to another thread. Returns whether
+    /// `owner` still holds the row.
+    func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) -> Bool
     /// Extends every lease `owner` holds until `leaseUntil`. A live worker renews its leases
     /// while it works, so that a long claim or a slow server never lets another worker take
     /// rows it still holds; a dead one stops renewing. Returns how many rows were renewed.

@@ -34,4 +34,33 @@ import TestSupport
         #expect(progress.handled == 0)
         #expect(try await store.digest(id: digest.id)?.status == .completed)
     }
+
+    /// A transport that is shut down runs no lane: the worker returns at once, and every row
+    /// is still queued as it was (nothing claimed is left `inflight`, no attempt is counted),
+    /// even when told to wait for retries.
+    @Test func aShutDownTransportLeavesEveryRowQueued() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
+        let emails = (0..<5).map { SubscriberInput(email: "abonne\($0)@example.org") }
+        let now = Date()
+        _ = try await store.addSubscribers(emails, status: .confirmed, resubscribe: false, at: now)
+        let planned = try await store.plan(
+            DigestPlan(
+                newsletterID: "hebdo", windowStart: nil, windowEnd: now, subject: "Lettre", trigger: .manual, postIDs: [],
+                content: Data(), messageIDDomain: "example.org"),
+            at: now)
+        let digest = try #require(planned).digest
+        let transport = try SMTPTransport(settings: SMTPSettings(url: "smtp://127.0.0.1:9", tls: .none))
+        transport.shutdown()
+        let worker = DeliveryWorker(store: store, transport: transport, settings: DeliveryWorker.Settings()) { _ in nil }
+        let start = ContinuousClock.now
+        let progress = try await worker.run(digestID: digest.id, retryHorizon: 60)
+        #expect(start.duration(to: .now) < .seconds(5))
+        #expect(progress.handled == 0)
+        let counts = try await store.counts(digestID: digest.id)
+        #expect(counts[.pending] == 5 && counts[.inflight] == 0, "\(counts)")
+        let again = try await store.claim(limit: 10, digestID: digest.id, owner: "next", leaseUntil: Date() + 60, at: Date())
+        #expect(again.count == 5 && again.allSatisfy { $0.attempts == 1 })
+    }
 }

@@ -76,6 +76,40 @@ import TestSupport
         withExtendedLifetime(transport) {}
     }
 
+    /// Lanes run one per worker thread, all at once, each sending on its own connection; a
+    /// transport shut down runs none, and returns at once.
+    @Test func lanesRunOncePerThreadAndNotAfterShutdown() async throws {
+        let server = try ScriptedSMTPServer(.init(replyDelay: 0.02))
+        defer { server.stop() }
+        let transport = try SMTPTransport(settings: SMTPSettings(
+            url: server.url, tls: .none, heloName: "amis.example.org", concurrency: 3,
+            connectTimeout: .seconds(5), transactionTimeout: .seconds(10), replyTimeout: .seconds(5)))
+        let threads = Box<Set<String>>()
+        threads.value = []
+        let outcomes = Box<[DeliveryOutcome]>()
+        outcomes.value = []
+        await transport.runLanes { send in
+            let name = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: "/proc/thread-self/comm"))) ?? Data(), as: UTF8.self)
+            threads.mutate { $0.insert(name) }
+            for index in 0..<2 {
+                let outcome = send(Base.message(to: "lane\(name.hashValue & 0xffff)-\(index)@example.org"))
+                outcomes.mutate { $0.append(outcome) }
+            }
+        }
+        #expect(threads.value?.count == 3, "\(String(describing: threads.value))")
+        #expect(outcomes.value?.count == 6 && outcomes.value?.allSatisfy(\.isSent) == true, "\(String(describing: outcomes.value))")
+        #expect(Set(try server.messages().flatMap(\.rcptTo)).count == 6)
+        #expect(try server.connectionCount() == 3)
+
+        transport.shutdown()
+        let ran = Box<Int>()
+        ran.value = 0
+        let start = ContinuousClock.now
+        await transport.runLanes { _ in ran.mutate { $0 += 1 } }
+        #expect(ran.value == 0)
+        #expect(start.duration(to: .now) < .seconds(5))
+    }
+
     @Test func rateBoundsNeverTrap() {
         #expect(SMTPSettings(url: "smtp://localhost", tls: .none, maxPerSecond: 0.0001).maxPerSecond == SMTPSettings.minimumRate)
         #expect(SMTPSettings(url: "smtp://localhost", tls: .none, maxPerSecond: 1e300).maxPerSecond == SMTPSettings.maximumRate)
@@ -106,6 +140,13 @@ private final class Box<Value>: @unchecked Sendable {
     var value: Value? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
+    }
+    func mutate(_ change: (inout Value) -> Void) {
+        lock.withLock {
+            guard var value = stored else { return }
+            change(&value)
+            stored = value
+        }
     }
 }
 

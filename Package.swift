@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "DurableFiles", swiftSettings: swiftSettings),
         .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(name: "SystemdNotify", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
+        .target(name: "DirectoryWatching", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
         .target(
             name: "Posts",
             dependencies: ["CivilCalendar", "DurableFiles", .product(name: "Yams", package: "Yams")],
@@ -89,6 +90,7 @@ let package = Package(
             name: "MarkdownRenderingTests", dependencies: ["MarkdownRendering", "XMLWriting", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
+        .testTarget(name: "DirectoryWatchingTests", dependencies: ["DirectoryWatching", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdNotifyTests", dependencies: ["SystemdNotify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),

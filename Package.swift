@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "DirectoryWatching", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
         .target(
             name: "Posts",
-            dependencies: ["CivilCalendar", "DurableFiles", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CivilCalendar", "DurableFiles", "Parallel", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // Rendered HTML leaves Herald only through XMLWriting's HTMLSanitizer (libxml2's HTML

@@ -1,7 +1,7 @@
 /// What changed under a watched folder since the last batch.
 public struct DirectoryChangeBatch: Sendable, Hashable {
-    /// Absolute paths of files created, written, moved in or out, or deleted (editors'
-    /// temporary files left out). A path may be listed and no longer exist: it was removed.
+    /// Absolute paths of files created, written, moved in or out, or deleted (names the
+    /// watcher ignores left out). A path may be listed and no longer exist: it was removed.
     public var paths: Set<String> = []
     /// Events were lost (the kernel's queue overflowed, a watch was lost, a folder moved, the
     /// folder itself was removed and came back) or the periodic safety scan is due: compare

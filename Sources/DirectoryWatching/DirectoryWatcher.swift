@@ -12,8 +12,8 @@ import Glibc
 /// New subfolders are watched as they appear (and the files already in them reported); an
 /// overflow of the kernel's queue, a lost watch or a moved folder asks for a rescan; the
 /// folder itself removed and created again is watched again; a periodic rescan is the safety
-/// net for anything inotify cannot see (a network file system, say). Editors' temporary files
-/// are left out. Memory is bounded: past `maximumPaths` pending paths, a batch becomes a rescan.
+/// net for anything inotify cannot see (a network file system, say). Names the options say to
+/// ignore (editors' temporary files) are left out. Memory is bounded: past `maximumPaths` pending paths, a batch becomes a rescan.
 public final class DirectoryWatcher: Sendable {
     /// How the watcher batches and checks.
     public struct Options: Sendable {
@@ -25,15 +25,18 @@ public final class DirectoryWatcher: Sendable {
         public var rescanInterval: Duration?
         /// Past this many pending paths, the batch asks for a rescan instead of listing them.
         public var maximumPaths: Int
+        /// File names whose changes are not reported (editors' temporary files, say).
+        public var ignoring: @Sendable (_ name: String) -> Bool
 
         public init(
             debounce: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(2), rescanInterval: Duration? = .seconds(300),
-            maximumPaths: Int = 10_000
+            maximumPaths: Int = 10_000, ignoring: @escaping @Sendable (_ name: String) -> Bool = { _ in false }
         ) {
             self.debounce = debounce
             self.maximumDelay = max(debounce, maximumDelay)
             self.rescanInterval = rescanInterval
             self.maximumPaths = max(1, maximumPaths)
+            self.ignoring = ignoring
         }
     }
 

@@ -110,7 +110,7 @@ final class WatchLoop: @unchecked Sendable {
             }
             return
         }
-        guard !EditorTemporaryFiles.contains(event.name) else { return }
+        guard !options.ignoring(event.name) else { return }
         note(DirectoryChangeBatch(paths: [path]))
     }
 
@@ -138,7 +138,7 @@ final class WatchLoop: @unchecked Sendable {
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { continue }
                 if isFolder.boolValue {
                     if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) == nil { stack.append(path) }
-                } else if reportFiles, !EditorTemporaryFiles.contains(name) {
+                } else if reportFiles, !options.ignoring(name) {
                     note(DirectoryChangeBatch(paths: [path]))
                 }
             }

@@ -56,11 +56,19 @@ public struct FeedBuilder: Sendable {
     /// Serialises every feed of `documents` and publishes it with `publisher` as soon as it is
     /// ready (the same files as `files(for:)`, without holding them all in memory first).
     public func publish(_ documents: [FeedDocument], with publisher: FeedPublisher) throws(FeedPublishError) -> FeedPublisher.Report {
+        try publish(documents, with: publisher, keeping: nil)
+    }
+
+    /// `publish`, removing the feed files that are neither in `documents` nor in `keeping`
+    /// (every file of the site, when only some are published; `nil`: those of `documents`).
+    private func publish(
+        _ documents: [FeedDocument], with publisher: FeedPublisher, keeping: Set<String>?
+    ) throws(FeedPublishError) -> FeedPublisher.Report {
         let formats = options.formats.sorted()
         let jobs = documents.flatMap { document in formats.map { (document, $0) } }
         let timeZone = site.timeZone
         let sizes = jobs.map { $0.0.expectedSize }
-        return try publisher.publish(paths: jobs.map { $0.0.path(of: $0.1) }, expectedSizes: sizes) { index in
+        return try publisher.publish(paths: jobs.map { $0.0.path(of: $0.1) }, expectedSizes: sizes, keeping: keeping) { index in
             let (document, format) = jobs[index]
             do throws(FeedWriteError) {
                 let bytes = try FeedBuilder.serialize(document, as: format, timeZone: timeZone)
@@ -73,8 +81,24 @@ public struct FeedBuilder: Sendable {
 
     /// The feeds for `posts` (any order; drafts and posts scheduled after `now` are left out).
     public func documents(for posts: [Post], now: Date) -> Documents {
+        var cache = FeedBuildCache()
+        return documents(for: posts, now: now, cache: &cache)
+    }
+
+    /// `documents(for:now:)`, rendering only the posts that `cache` does not hold as they are
+    /// now (a post changed in any way is rendered again), and leaving in `cache` the entries of
+    /// this build.
+    public func documents(for posts: [Post], now: Date, cache: inout FeedBuildCache) -> Documents {
         var candidates = PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) })
         var entries: [String: FeedEntry] = [:]
+        for post in candidates {
+            if let cached = cache.entries[post.slug], cached.post == post { entries[post.slug] = cached.entry }
+        }
+        defer {
+            var kept: [String: (post: Post, entry: FeedEntry)] = [:]
+            for post in candidates { if let entry = entries[post.slug] { kept[post.slug] = (post, entry) } }
+            cache.entries = kept
+        }
         var rejected: [RenderingFailure] = []
         var selections: [FeedPlanner.Selection]
         // A rejected post leaves room for the next one, which may need rendering in turn; each
@@ -114,6 +138,23 @@ public struct FeedBuilder: Sendable {
             }
         }
         return Documents(documents: documents, rejected: rejected.sorted { $0.name < $1.name })
+    }
+
+    /// Publishes the feeds of `documents` whose content differs from the last publication
+    /// recorded in `cache` (the others are not even serialised), removes those that no longer
+    /// exist, and records this publication in `cache`. With an empty cache, it is `publish`.
+    public func publishChanges(
+        _ documents: [FeedDocument], with publisher: FeedPublisher, cache: inout FeedBuildCache
+    ) throws(FeedPublishError) -> FeedPublisher.Report {
+        let formats = options.formats.sorted()
+        let allPaths = documents.flatMap { document in formats.map { document.path(of: $0) } }
+        let changed = documents.filter { cache.published[$0.directory] != $0 || cache.formats != formats }
+        let unchanged = Set(allPaths).subtracting(changed.flatMap { document in formats.map { document.path(of: $0) } })
+        var report = try publish(changed, with: publisher, keeping: Set(allPaths))
+        report.unchanged = (report.unchanged + unchanged).sorted()
+        cache.published = Dictionary(documents.map { ($0.directory, $0) }) { first, _ in first }
+        cache.formats = formats
+        return report
     }
 
     /// Renders, once and in parallel, each selected post that `entries` does not hold yet, and

@@ -2,7 +2,7 @@ import Foundation
 import Posts
 
 /// One feed (the site's, a tag's or an author's) before it is written in any format.
-public struct FeedDocument: Sendable {
+public struct FeedDocument: Sendable, Hashable {
     /// Which posts a feed selects.
     public enum Scope: Sendable, Hashable {
         case site

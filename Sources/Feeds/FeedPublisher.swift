@@ -46,9 +46,10 @@ public struct FeedPublisher: Sendable {
     /// flushes dominate, and the file system batches concurrent ones into one journal commit.
     ///
     /// `expectedSizes` (by index, bytes) bound the memory: files are made and written together
-    /// only while their expected sizes add up to `inFlightLimit` at most.
+    /// only while their expected sizes add up to `inFlightLimit` at most. Feed files in neither
+    /// `paths` nor `keeping` are removed (`keeping` is `nil`: only those in `paths` stay).
     public func publish(
-        paths: [String], expectedSizes: [Int] = [],
+        paths: [String], expectedSizes: [Int] = [], keeping: Set<String>? = nil,
         make: @escaping @Sendable (Int) -> Result<FeedFile, FeedPublishError>
     ) throws(FeedPublishError) -> Report {
         var report = Report()
@@ -89,7 +90,7 @@ public struct FeedPublisher: Sendable {
         }
         report.written.sort()
         report.unchanged.sort()
-        report.removed = removeStale(keeping: Set(paths), root: root)
+        report.removed = removeStale(keeping: Set(paths).union(keeping ?? []), root: root)
         return report
     }
 

@@ -33,18 +33,61 @@ public struct SiteBuilder: Sendable {
     /// exist. Broken posts are left out and reported in `snapshot.diagnostics`; only a failure
     /// to write the feeds throws.
     public func build(now: Date = Date()) throws(BuildError) -> Result {
+        var none: State?
+        return try build(now: now, state: &none)
+    }
+
+    /// What the daemon keeps from one build to the next: the posts as read, their rendered
+    /// entries, the feeds as published.
+    public struct State: Sendable {
+        var posts = PostsCache()
+        var feeds = FeedBuildCache()
+
+        public init() {}
+
+        /// How many post files the last build read (the others had not changed).
+        public var postsRead: Int { posts.lastReadCount }
+
+        /// Forgets what was published, so that the next build compares every feed with its
+        /// file again (after a rescan: someone may have touched the feeds folder).
+        public mutating func forgetPublishedFeeds() {
+            feeds = FeedBuildCache()
+        }
+    }
+
+    /// `build`, reading only the posts whose files changed since `state` saw them, rendering
+    /// only the posts that changed, and writing only the feeds whose content changed.
+    public func build(now: Date = Date(), state: inout State) throws(BuildError) -> Result {
+        var kept: State? = state
+        defer { state = kept! }
+        return try build(now: now, state: &kept)
+    }
+
+    private func build(now: Date, state: inout State?) throws(BuildError) -> Result {
         let started = DispatchTime.now()
         renderer.warmUp()
-        var snapshot = readPosts()
+        var snapshot: PostsSnapshot
+        if state != nil {
+            snapshot = checkedForDuplicateIDs(reader.refresh(&state!.posts))
+        } else {
+            snapshot = readPosts()
+        }
         guard snapshot.isComplete else {
             // Publishing from a folder that cannot be read would empty every feed.
             throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
         }
         let builder = FeedBuilder(site: configuration.site, options: configuration.feeds, renderer: renderer)
-        let documents = builder.documents(for: snapshot.posts, now: now)
+        let publisher = FeedPublisher(directory: configuration.feedsDirectory)
+        let documents: FeedBuilder.Documents
         let report: FeedPublisher.Report
         do {
-            report = try builder.publish(documents.documents, with: FeedPublisher(directory: configuration.feedsDirectory))
+            if state != nil {
+                documents = builder.documents(for: snapshot.posts, now: now, cache: &state!.feeds)
+                report = try builder.publishChanges(documents.documents, with: publisher, cache: &state!.feeds)
+            } else {
+                documents = builder.documents(for: snapshot.posts, now: now)
+                report = try builder.publish(documents.documents, with: publisher)
+            }
         } catch {
             throw .publish(error)
         }
@@ -73,11 +116,18 @@ public struct SiteBuilder: Sendable {
 
     /// Reads and checks every post without writing anything (or rendering them).
     public func readPosts() -> PostsSnapshot {
-        let snapshot = PostsReader(
+        checkedForDuplicateIDs(reader.read())
+    }
+
+    private var reader: PostsReader {
+        PostsReader(
             directory: configuration.postsDirectory, displayPrefix: displayPrefix, timeZone: configuration.site.timeZone,
-            maximumFileSize: configuration.maxPostSize
-        ).read()
-        return EntryIDUniqueness.rejectingDuplicates(
+            maximumFileSize: configuration.maxPostSize)
+    }
+
+    /// `snapshot` without the posts whose entry ids another post already has.
+    private func checkedForDuplicateIDs(_ snapshot: PostsSnapshot) -> PostsSnapshot {
+        EntryIDUniqueness.rejectingDuplicates(
             in: snapshot, permalinks: configuration.site.permalinks, displayPrefix: displayPrefix)
     }
 

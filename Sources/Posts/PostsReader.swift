@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,14 +52,46 @@ public struct PostsReader: Sendable {
         }
         group.wait()
 
+        // Path order, as listed: "first" in duplicate detection must not depend on timing.
+        return snapshot(of: listing, outcomes: parsed.withLock { $0 }.sorted { $0.path < $1.path }.map(\.outcome))
+    }
+
+    /// Reads again only the posts whose files changed since `cache` saw them (by size,
+    /// modification and change times, and inode), and forgets those that are gone: what the
+    /// daemon does after each change. The folder is listed whole each time, so nothing a
+    /// watcher missed is missed here. `cache` starts empty (the first call reads everything).
+    public func refresh(_ cache: inout PostsCache) -> PostsSnapshot {
+        let listing = PostFileLister(root: directory).list()
+        let stamps = listing.files.map { FileStamp(path: $0.absolutePath) }
+        let stale = listing.files.indices.filter { index in
+            guard let stamp = stamps[index], let cached = cache.files[listing.files[index].relativePath] else { return true }
+            return cached.stamp != stamp
+        }
+        let fresh = stale.concurrentMap { index in readOne(listing.files[index], folder: nil) }
+        var files: [String: PostsCache.Entry] = [:]
+        files.reserveCapacity(listing.files.count)
+        for (index, file) in listing.files.enumerated() {
+            if let cached = cache.files[file.relativePath], let stamp = stamps[index], cached.stamp == stamp {
+                files[file.relativePath] = cached
+            }
+        }
+        for (position, index) in stale.enumerated() {
+            // A file that could not be stat-ed is read again next time.
+            files[listing.files[index].relativePath] = PostsCache.Entry(stamp: stamps[index], outcome: fresh[position])
+        }
+        cache.files = files
+        cache.lastReadCount = stale.count
+        return snapshot(of: listing, outcomes: listing.files.map { files[$0.relativePath]!.outcome })
+    }
+
+    /// The snapshot of `listing`, whose files' outcomes are `outcomes`, in path order.
+    private func snapshot(of listing: PostFileLister.Listing, outcomes: [PostParser.Outcome]) -> PostsSnapshot {
         var diagnostics = listing.problems.map { problem in
             Diagnostic.error(displayPrefix + problem.path, problem.message)
         }
-        // Path order, as listed: "first" in duplicate detection must not depend on timing.
-        let outcomes = parsed.withLock { $0 }.sorted { $0.path < $1.path }
         var posts: [Post] = []
         posts.reserveCapacity(outcomes.count)
-        for (_, outcome) in outcomes {
+        for outcome in outcomes {
             diagnostics.append(contentsOf: outcome.diagnostics)
             if let post = outcome.post { posts.append(post) }
         }
@@ -66,6 +99,10 @@ public struct PostsReader: Sendable {
         diagnostics.append(contentsOf: unique.diagnostics)
         return PostsSnapshot(posts: unique.posts, diagnostics: diagnostics, isComplete: !listing.isIncomplete)
     }
+
+    /// Whether files named `name` are never read as posts (hidden, `_`-prefixed, editors'
+    /// leftovers): a watcher can ignore their changes.
+    public static func ignores(name: String) -> Bool { PostFileLister.isIgnored(name) }
 
     /// `bytes` for people: `4 MiB`, `5.2 MiB`, `512 KiB`, `900 bytes`.
     static func size(_ bytes: Int) -> String {

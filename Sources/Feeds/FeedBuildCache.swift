@@ -1,0 +1,16 @@
+import Posts
+
+/// What one build leaves for the next, in a process that builds again after each change (the
+/// daemon): each post's rendered entry, kept while the post stays exactly the same, and each
+/// feed as last published, so that an unchanged feed is neither serialised nor compared with
+/// its file again.
+public struct FeedBuildCache: Sendable {
+    var entries: [String: (post: Post, entry: FeedEntry)] = [:]
+    var published: [String: FeedDocument] = [:]
+    var formats: [FeedFormat] = []
+
+    public init() {}
+
+    /// How many posts' entries are kept.
+    public var entryCount: Int { entries.count }
+}

@@ -105,8 +105,7 @@ public struct DigestPlanner: Sendable {
 
     /// Puts the published posts in the ledger, so that each has a first-seen time.
     public func recordPublished(_ posts: [Post], at now: Date) async throws(StoreError) {
-        let published = posts.filter { $0.isPublished(at: now) }
-        try await store.recordPublished(published.map { (permalinks.entryID(of: $0), $0.date) }, at: now)
+        try await store.recordPublished(posts, permalinks: permalinks, at: now)
     }
 
     private func nextPosts(_ newsletter: Newsletter, posts: [Post], at now: Date, recorded: Bool = true)
@@ -125,5 +124,13 @@ public struct DigestPlanner: Sendable {
         }
         let candidates = posts.filter { inWindow.contains(permalinks.entryID(of: $0)) }
         return (start, newsletter.selection.newest(newsletter.maxPosts, of: candidates, at: now, siteAuthor: siteAuthor.name))
+    }
+}
+
+extension PostLedger {
+    /// Puts the posts of `posts` published at `now` in the ledger, by entry id.
+    public func recordPublished(_ posts: [Post], permalinks: Permalinks, at now: Date) async throws(StoreError) {
+        let published = posts.filter { $0.isPublished(at: now) }
+        try await recordPublished(published.map { (permalinks.entryID(of: $0), $0.date) }, at: now)
     }
 }

@@ -30,6 +30,11 @@ public struct Configuration: Sendable {
     public var delivery: DeliverySettings
     /// Where Herald's HTTP pages are reached from outside (links in mail), ending with `/`.
     public var publicURL: String
+    /// `posts.debounce`: the daemon rebuilds once the posts folder has been quiet this long.
+    public var watchDebounce: Duration = .milliseconds(200)
+    /// `posts.rescanInterval`: the daemon compares the whole posts folder this often, even
+    /// without events (a safety net for file systems inotify cannot see).
+    public var rescanInterval: Duration = .seconds(300)
 
     /// Where a command finds config.json when `--config` is not given: `$HERALD_CONFIG`,
     /// then `./config.json`.
@@ -80,6 +85,8 @@ public struct Configuration: Sendable {
         let posts = parser.resolve(try postsReader.string("directory", default: "posts"))
         let maxPostSize = try postsReader.integer("maxSize", in: 1024...(64 << 20), default: 4 << 20)
         let renderBudget = try postsReader.number("renderBudget", in: 0.05...60, default: 2)
+        let debounce = try postsReader.number("debounce", in: 0.01...60, default: 0.2)
+        let rescanInterval = try postsReader.number("rescanInterval", in: 10...86_400, default: 300)
         try postsReader.finish()
         var feedsReader = try reader.object("feeds")
         let (feedsDirectory, feeds, feedsURL) = try parser.feeds(&feedsReader)
@@ -109,7 +116,8 @@ public struct Configuration: Sendable {
             file: file, site: feedSite, postsDirectory: posts, maxPostSize: maxPostSize,
             renderBudget: .milliseconds(Int((renderBudget * 1000).rounded())), feedsDirectory: feedsDirectory, feeds: feeds,
             storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen, delivery: delivery,
-            publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url)
+            publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url,
+            watchDebounce: .milliseconds(Int((debounce * 1000).rounded())), rescanInterval: .seconds(rescanInterval))
     }
 
     /// The "line N, column M" that Foundation's JSON errors mention, else 1:1.

@@ -1,0 +1,138 @@
+import DirectoryWatching
+import Feeds
+import Foundation
+import Logging
+import Posts
+import ServiceLifecycle
+import Store
+import Digests
+
+/// The daemon's feeds: one build at start, then one after each batch of changes in the posts
+/// folder and at each scheduled post's publication time. Each build reads only the changed
+/// files, renders only the changed posts and writes only the feeds whose bytes change; the
+/// posts it publishes go into the store's ledger, for the digests.
+///
+/// A broken post is logged and left out; an unreadable posts folder or feeds folder is
+/// logged and the feeds stay as they were: nothing here stops the daemon.
+struct FeedService: Service {
+    let configuration: Configuration
+    let store: SQLiteStore
+    let logger: Logger
+    let health: LoopHealth
+    /// Called once, after the first build, with the watcher armed.
+    let started: @Sendable (SiteBuilder.Result?) -> Void
+
+    private static let startReason = "start"
+
+    private enum Trigger: Sendable {
+        case changes(DirectoryChangeBatch)
+        case scheduledPost
+    }
+
+    func run() async throws {
+        let options = DirectoryWatcher.Options(
+            debounce: configuration.watchDebounce, rescanInterval: configuration.rescanInterval,
+            ignoring: { PostsReader.ignores(name: $0) })
+        // Armed before the first build: nothing written meanwhile is missed.
+        let watcher = try DirectoryWatcher(root: configuration.postsDirectory.path, options: options)
+        defer { watcher.stop() }
+        let (triggers, trigger) = AsyncStream.makeStream(of: Trigger.self)
+        let forwarding = Task {
+            for await batch in watcher.changes { trigger.yield(.changes(batch)) }
+        }
+        defer { forwarding.cancel() }
+
+        var state = SiteBuilder.State()
+        var published = Set<String>()
+        var result = await rebuild(&state, published: &published, reason: Self.startReason)
+        started(result)
+        var timer = scheduleNextPost(after: result, trigger: trigger)
+        for await event in triggers.cancelOnGracefulShutdown() {
+            timer?.cancel()
+            var reason = "scheduled post"
+            if case .changes(let batch) = event {
+                reason = batch.needsRescan ? "rescan" : "\(batch.paths.count) changed file(s)"
+                // Someone may have touched the feeds too: compare every feed with its file.
+                if batch.needsRescan { state.forgetPublishedFeeds() }
+            }
+            result = await rebuild(&state, published: &published, reason: reason) ?? result
+            timer = scheduleNextPost(after: result, trigger: trigger)
+        }
+        timer?.cancel()
+    }
+
+    /// One build, off the cooperative pool; logs what it did. `nil` when nothing was published.
+    private func rebuild(_ state: inout SiteBuilder.State, published: inout Set<String>, reason: String) async -> SiteBuilder.Result? {
+        health.busy("feeds", "building after \(reason)")
+        defer { health.idle("feeds") }
+        let builder = SiteBuilder(configuration: configuration)
+        let now = Date()
+        let before = state
+        let outcome: Result<(SiteBuilder.Result, SiteBuilder.State), BuildError> = await OffPool.run("herald-build") {
+            var next = before
+            do throws(BuildError) {
+                return .success((try builder.build(now: now, state: &next), next))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .failure(let error):
+            logger.error("feeds not updated: \(error.description)", metadata: ["reason": "\(reason)"])
+            return nil
+        case .success(let (result, next)):
+            state = next
+            for diagnostic in result.snapshot.diagnostics {
+                let metadata: Logger.Metadata = ["file": "\(diagnostic.file)"]
+                if diagnostic.severity == .error {
+                    logger.error("\(diagnostic.description)", metadata: metadata)
+                } else {
+                    logger.warning("\(diagnostic.description)", metadata: metadata)
+                }
+            }
+            // Every file at start would be hundreds of lines: those are for debugging.
+            let level: Logger.Level = reason == Self.startReason ? .debug : .info
+            for path in result.report.written { logger.log(level: level, "wrote feed", metadata: ["feed": "\(path)"]) }
+            for path in result.report.removed { logger.log(level: level, "removed feed", metadata: ["feed": "\(path)"]) }
+            logger.info(
+                "feeds built",
+                metadata: [
+                    "reason": "\(reason)", "read": "\(state.postsRead)", "written": "\(result.report.written.count)",
+                    "published": "\(result.publishedCount)", "seconds": "\(String(format: "%.3f", result.duration))",
+                ])
+            await recordLedger(result.snapshot.posts, at: now, published: &published)
+            return result
+        }
+    }
+
+    /// Puts newly published posts in the ledger (only when the published set changed).
+    private func recordLedger(_ posts: [Post], at now: Date, published: inout Set<String>) async {
+        let permalinks = configuration.site.permalinks
+        let ids = Set(posts.filter { $0.isPublished(at: now) }.map { permalinks.entryID(of: $0) })
+        guard ids != published else { return }
+        do {
+            try await store.recordPublished(posts, permalinks: permalinks, at: now)
+            published = ids
+        } catch {
+            logger.error("cannot record the published posts for the digests: \(error.description); retried after the next change")
+        }
+    }
+
+    /// A timer that rebuilds when the next post dated in the future comes due. It wakes at
+    /// least every minute to look at the wall clock again, so that a clock set forward or
+    /// back (NTP, a suspended VM) does not make it late.
+    private func scheduleNextPost(after result: SiteBuilder.Result?, trigger: AsyncStream<Trigger>.Continuation) -> Task<Void, Never>? {
+        let now = Date()
+        guard let next = result?.snapshot.posts.filter({ !$0.isDraft && $0.date > now }).map(\.date).min() else { return nil }
+        return Task {
+            while !Task.isCancelled {
+                let wait = next.timeIntervalSinceNow
+                if wait <= 0 {
+                    trigger.yield(.scheduledPost)
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(Int(min(wait, 60) * 1000) + 1))
+            }
+        }
+    }
+}

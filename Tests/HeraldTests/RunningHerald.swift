@@ -11,7 +11,7 @@ final class RunningHerald {
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    init(arguments: [String], in folder: TemporaryDirectory) throws {
+    init(arguments: [String], in folder: TemporaryDirectory, environment: [String: String] = [:]) throws {
         let name = UUID().uuidString
         stdoutURL = folder.url.appendingPathComponent("\(name).out")
         stderrURL = folder.url.appendingPathComponent("\(name).err")
@@ -20,6 +20,7 @@ final class RunningHerald {
         process.executableURL = URL(fileURLWithPath: Repository.heraldBinary)
         process.arguments = arguments
         process.currentDirectoryURL = folder.url
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
@@ -34,6 +35,11 @@ final class RunningHerald {
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+    }
+
+    /// Sends `signal` (SIGHUP, SIGTERM…).
+    func signal(_ signal: Int32) {
+        Glibc.kill(process.processIdentifier, signal)
     }
 
     /// Waits for the exit (at most `timeout` seconds, then SIGKILL); the exit status.

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `herald run` as systemd runs it: a notification socket, a watchdog, signals, and authors
+/// changing the posts folder under it.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DaemonTests {
+    /// A sample site, `herald run` on it with `NOTIFY_SOCKET` and `WATCHDOG_USEC`, and READY=1 seen.
+    final class Daemon {
+        let site: SiteFixture
+        let notify: NotifySocket
+        let run: RunningHerald
+        let ready: [String]
+
+        init(watchdogMicroseconds: Int = 400_000) throws {
+            site = try SiteFixture.sample()
+            notify = try NotifySocket(path: site.folder.path + "/notify")
+            run = try RunningHerald(
+                arguments: ["run", "--config", site.config], in: site.folder,
+                environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "\(watchdogMicroseconds)"])
+            ready = try #require(notify.receive(until: "READY=1", timeout: 20), "no READY=1: \(run.stderr)")
+        }
+
+        deinit {
+            if run.isRunning { run.kill() }
+            site.remove()
+        }
+
+        var siteFeed: String { (try? String(contentsOf: site.feeds.appendingPathComponent("atom.xml"), encoding: .utf8)) ?? "" }
+
+        /// Waits (at most `timeout` seconds) until `condition` holds; how long it took.
+        func waitFor(timeout: Double = 5, _ condition: () -> Bool) -> Double? {
+            let start = Date()
+            while Date().timeIntervalSince(start) < timeout {
+                if condition() { return Date().timeIntervalSince(start) }
+                usleep(10_000)
+            }
+            return nil
+        }
+    }
+
+    static func post(title: String, date: String = "2026-06-01 09:00") -> String {
+        "---\ntitle: \"\(title)\"\ndate: \(date)\ntags: [Fête]\n---\nUn billet « \(title) ».\n"
+    }
+
+    @Test func readyWatchdogAndStoppingAsSystemdExpects() throws {
+        let daemon = try Daemon()
+        #expect(daemon.ready.last?.contains("STATUS=watching posts: 14 posts published in ") == true, "\(daemon.ready)")
+        #expect(FileManager.default.fileExists(atPath: daemon.site.feeds.appendingPathComponent("atom.xml").path))
+        // Pings at half of WATCHDOG_USEC: several in a second.
+        var pings = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < 1.2 { if daemon.notify.receive(timeout: 0.3) == "WATCHDOG=1" { pings += 1 } }
+        #expect(pings >= 3, "\(pings) pings in 1.2 s")
+        daemon.run.signal(SIGTERM)
+        let stopping = daemon.notify.receive(until: "STOPPING=1", timeout: 10)
+        #expect(stopping != nil)
+        #expect(daemon.run.wait(timeout: 20) == 0, "\(daemon.run.stderr)")
+        #expect(daemon.run.stderr.contains("<5>stopped"))
+    }
+
+    @Test func changesReachTheFeedsWithinASecond() throws {
+        let daemon = try Daemon()
+        let site = daemon.site
+        // A new post.
+        try site.post("2026/nouveau.md", Self.post(title: "Nouveau billet"))
+        let added = daemon.waitFor { daemon.siteFeed.contains("Nouveau billet") }
+        #expect(added != nil && added! < 1, "added after \(String(describing: added)) s")
+        // Edited by rename-over, as editors save.
+        try site.post("2026/.nouveau.md.swp", Self.post(title: "Billet renommé"))
+        try FileManager.default.removeItem(atPath: site.folder.path + "/posts/2026/nouveau.md")
+        try FileManager.default.moveItem(atPath: site.folder.path + "/posts/2026/.nouveau.md.swp", toPath: site.folder.path + "/posts/2026/nouveau.md")
+        let renamed = daemon.waitFor { daemon.siteFeed.contains("Billet renommé") && !daemon.siteFeed.contains("Nouveau billet") }
+        #expect(renamed != nil && renamed! < 1, "renamed after \(String(describing: renamed)) s")
+        // A new subfolder with a post.
+        try site.post("2027/sous-dossier/profond.md", Self.post(title: "Billet profond"))
+        #expect(daemon.waitFor { daemon.siteFeed.contains("Billet profond") } != nil)
+        // Deleted.
+        try FileManager.default.removeItem(atPath: site.folder.path + "/posts/2026/nouveau.md")
+        #expect(daemon.waitFor { !daemon.siteFeed.contains("Billet renommé") } != nil)
+        // A broken post: an error in the log naming the file, the rest still published.
+        try site.post("2026/casse.md", "---\ntitle: Cassé\ndate: 2026-02-30\n---\n")
+        #expect(daemon.waitFor { daemon.run.stderr.contains("<3>posts/2026/casse.md:3:7: error: date") } != nil, "\(daemon.run.stderr)")
+        #expect(daemon.run.isRunning && daemon.siteFeed.contains("Billet profond"))
+        let lint = try FeedReaders.xmllint([site.feeds.appendingPathComponent("atom.xml").path])
+        #expect(lint.passed, "\(lint.output)")
+    }
+
+    @Test func aBurstIsOneRebuild() throws {
+        let daemon = try Daemon()
+        let before = daemon.run.stderr.components(separatedBy: "feeds built").count
+        for index in 0..<500 {
+            try daemon.site.post("rafale/billet-\(index).md", Self.post(title: "Rafale \(index)", date: "2026-05-01 08:00"))
+        }
+        #expect(daemon.waitFor(timeout: 15) { daemon.run.stderr.contains("read=500") } != nil, "\(daemon.run.stderr.suffix(2000))")
+        usleep(500_000)
+        let builds = daemon.run.stderr.components(separatedBy: "feeds built").count - before
+        #expect(builds <= 3, "\(builds) rebuilds for 500 files")
+    }
+
+    @Test func thePostsFolderRemovedAndCreatedAgain() throws {
+        let daemon = try Daemon()
+        let posts = daemon.site.folder.path + "/posts"
+        let saved = daemon.site.folder.path + "/posts-saved"
+        try FileManager.default.moveItem(atPath: posts, toPath: saved)
+        #expect(daemon.waitFor { daemon.run.stderr.contains("feeds not updated") } != nil, "\(daemon.run.stderr.suffix(1000))")
+        #expect(daemon.siteFeed.contains("Galette"), "the feeds stay as they were")
+        try FileManager.default.moveItem(atPath: saved, toPath: posts)
+        try daemon.site.post("retour.md", Self.post(title: "De retour"))
+        #expect(daemon.waitFor(timeout: 10) { daemon.siteFeed.contains("De retour") } != nil, "\(daemon.run.stderr.suffix(1000))")
+        #expect(daemon.run.isRunning)
+    }
+
+    @Test func reloadKeepsABadConfigurationOutAndAppliesAGoodOne() throws {
+        let daemon = try Daemon()
+        let config = try String(contentsOfFile: daemon.site.config, encoding: .utf8)
+        try "{ broken".write(toFile: daemon.site.config, atomically: true, encoding: .utf8)
+        daemon.run.signal(SIGHUP)
+        let refused = daemon.notify.receive(until: "READY=1")
+        #expect(refused?.first?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true, "\(String(describing: refused))")
+        #expect(daemon.waitFor { daemon.run.stderr.contains("<3>config.json not reloaded") } != nil)
+        // A valid one: the feeds hold 3 entries now.
+        try config.replacingOccurrences(of: "\"limit\": 50", with: "\"limit\": 3").write(toFile: daemon.site.config, atomically: true, encoding: .utf8)
+        daemon.run.signal(SIGHUP)
+        let applied = daemon.notify.receive(until: "READY=1", timeout: 20)
+        #expect(applied != nil)
+        #expect(daemon.waitFor { daemon.siteFeed.components(separatedBy: "<entry>").count - 1 == 3 } != nil)
+        #expect(daemon.run.isRunning)
+        daemon.run.signal(SIGTERM)
+        #expect(daemon.run.wait(timeout: 20) == 0)
+    }
+}

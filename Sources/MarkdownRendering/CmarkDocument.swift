@@ -1,4 +1,7 @@
 internal import CCmark
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import XMLWriting
 
@@ -21,16 +24,36 @@ final class CmarkDocument {
     /// this lock only matters where several threads share `MarkdownRenderer` (tests, tools).
     private static let parseLock = Mutex(())
 
-    init(_ markdown: String, options: Int32) throws(MarkdownRenderingError) {
+    convenience init(_ markdown: String, options: Int32) throws(MarkdownRenderingError) {
+        var text = markdown
+        let parsed = text.withUTF8 { Self.parse($0, options: options) }
+        try self.init(parsed, options: options)
+    }
+
+    /// Parses `utf8` (a window of a larger text: see `MarkdownRenderer.renderBody`).
+    convenience init(utf8: UnsafeBufferPointer<UInt8>, options: Int32) throws(MarkdownRenderingError) {
+        try self.init(Self.parse(utf8, options: options), options: options)
+    }
+
+    private init(_ parsed: Result<(OpaquePointer, OpaquePointer), MarkdownRenderingError>, options: Int32) throws(MarkdownRenderingError) {
         self.options = options
-        let parsed = Self.parseLock.withLock { _ in Self.parse(markdown, options: options) }
         switch parsed {
         case .success(let pair): (parser, root) = pair
         case .failure(let error): throw error
         }
     }
 
-    private static func parse(_ markdown: String, options: Int32) -> Result<(OpaquePointer, OpaquePointer), MarkdownRenderingError> {
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>, options: Int32) -> Result<(OpaquePointer, OpaquePointer), MarkdownRenderingError> {
+        // The lock's closure may only capture what can be sent: the text's address and size
+        // (the caller's buffer outlives the call, and is only read).
+        let address = UInt(bitPattern: utf8.baseAddress)
+        let count = utf8.count
+        return parseLock.withLock { _ in
+            CmarkDocument.parseUnlocked(UnsafeBufferPointer(start: UnsafePointer(bitPattern: address), count: count), options: options)
+        }
+    }
+
+    private static func parseUnlocked(_ utf8: UnsafeBufferPointer<UInt8>, options: Int32) -> Result<(OpaquePointer, OpaquePointer), MarkdownRenderingError> {
         guard let parser = cmark_parser_new(options) else { return .failure(.cmark("cmark-gfm could not create a parser")) }
         for name in MarkdownRenderer.extensionNames {
             guard let syntaxExtension = cmark_find_syntax_extension(name),
@@ -40,11 +63,8 @@ final class CmarkDocument {
                 return .failure(.cmark("cmark-gfm has no '\(name)' extension"))
             }
         }
-        var text = markdown
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parser_feed(parser, chars.baseAddress, chars.count)
-            }
+        utf8.withMemoryRebound(to: CChar.self) { chars in
+            cmark_parser_feed(parser, chars.baseAddress, chars.count)
         }
         guard let root = cmark_parser_finish(parser) else {
             cmark_parser_free(parser)
@@ -59,6 +79,40 @@ final class CmarkDocument {
     }
 
     func html() throws(MarkdownRenderingError) -> String { try html(of: root) }
+
+    /// The whole document as HTML, as UTF-8 bytes (no `String` to validate and convert).
+    func htmlBytes() throws(MarkdownRenderingError) -> [UInt8] {
+        guard let pointer = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else {
+            throw .cmark("cmark-gfm could not render the document")
+        }
+        defer { herald_cmark_free(pointer) }
+        let bytes = UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self)
+        return Array(UnsafeBufferPointer(start: bytes, count: strlen(pointer)))
+    }
+
+    /// Frees the last top-level block, which text after this window may still continue, and
+    /// returns the line (1-based) it started on; `nil`, and nothing removed, when no block would
+    /// be left. The blocks before it are closed: cmark's block parser reads line by line and
+    /// closes a block for good before it opens a sibling. Blocks before it that start on that
+    /// line or later, or on no line (0), go too: a table that interrupts a paragraph keeps the
+    /// paragraph's first line, and the lines before its header become a paragraph with no line.
+    func removeLastBlocks() -> Int? {
+        guard var last = cmark_node_last_child(root) else { return nil }
+        let line = cmark_node_get_start_line(last)
+        var removed: [OpaquePointer] = []
+        while true {
+            removed.append(last)
+            guard let previous = cmark_node_previous(last) else { return nil }
+            let start = cmark_node_get_start_line(previous)
+            if start != 0 && start < line { break }
+            last = previous
+        }
+        for node in removed {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+        return Int(line)
+    }
 
     func html(of node: OpaquePointer) throws(MarkdownRenderingError) -> String {
         try Self.take(cmark_render_html(node, options, cmark_parser_get_syntax_extensions(parser)))

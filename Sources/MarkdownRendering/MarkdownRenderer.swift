@@ -44,8 +44,8 @@ public struct MarkdownRenderer: MarkdownRenderingEngine {
                 throw .sanitizer(error)
             }
         }
-        let document = try CmarkDocument(source.body, options: Self.options)
-        let hasRawHTML = try document.prepareLinks(resolvingWith: resolver)
+        let body = try Self.renderBody(
+            source.body, resolvingWith: resolver, firstParagraph: source.excerpt == nil, paragraphHTML: source.wantsExcerptHTML)
         let excerptHTML: String
         let excerptText: String
         if let excerptMarkdown = source.excerpt {
@@ -53,14 +53,14 @@ public struct MarkdownRenderer: MarkdownRenderingEngine {
             let excerptHasRawHTML = try excerpt.prepareLinks(resolvingWith: resolver)
             excerptHTML = source.wantsExcerptHTML ? try clean(excerpt.html(), hasRawHTML: excerptHasRawHTML) : ""
             excerptText = try excerpt.plainText()
-        } else if let paragraph = document.firstParagraph() {
-            excerptHTML = source.wantsExcerptHTML ? try clean(document.html(of: paragraph), hasRawHTML: hasRawHTML) : ""
-            excerptText = try document.plainText(of: paragraph)
+        } else if let paragraph = body.firstParagraph {
+            excerptHTML = source.wantsExcerptHTML ? try clean(paragraph.html, hasRawHTML: body.hasRawHTML) : ""
+            excerptText = paragraph.text
         } else {
             excerptHTML = ""
             excerptText = ""
         }
-        let html = try clean(document.html(), hasRawHTML: hasRawHTML)
+        let html = try clean(body.html, hasRawHTML: body.hasRawHTML)
         let input = source.body.utf8.count + (source.excerpt?.utf8.count ?? 0) + (source.baseURL?.utf8.count ?? 0)
         let output = html.utf8.count + excerptHTML.utf8.count + excerptText.utf8.count
         let limit = WorkerMessage.replyLimit(forInput: input)

@@ -7,6 +7,8 @@ import SMTPTransport
 struct ConfigurationParser {
     /// The folder of config.json: relative paths resolve against it.
     let base: URL
+    /// Where systemd's credentials are found (`CREDENTIALS_DIRECTORY`).
+    var environment: [String: String] = ProcessInfo.processInfo.environment
 
     func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
@@ -147,11 +149,27 @@ struct ConfigurationParser {
             dkim = MailSettings.DKIM(
                 domain: try dkimReader.requiredString("domain", hint: "the signing domain, such as \"example.org\""),
                 selector: try dkimReader.requiredString("selector", hint: "the DNS selector, such as \"herald\""),
-                privateKeyFile: resolve(try dkimReader.requiredString("privateKeyFile", hint: "a PEM private key file")))
+                privateKeyFile: try dkimKeyFile(&dkimReader))
             try dkimReader.finish()
         }
         try reader.finish()
         return MailSettings(from: from, transport: transport, dkim: dkim)
+    }
+
+    /// `dkim.privateKeyFile`, else systemd's credential `dkim.key` (`LoadCredential=`).
+    private func dkimKeyFile(_ reader: inout ConfigReader) throws(ConfigurationError) -> URL {
+        if let path = try reader.string("privateKeyFile") {
+            guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw reader.error("privateKeyFile", "must not be empty; a PEM private key file")
+            }
+            return resolve(path)
+        }
+        if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty {
+            return URL(fileURLWithPath: credentials).appendingPathComponent("dkim.key")
+        }
+        throw reader.error(
+            "privateKeyFile",
+            "missing; a PEM private key file (or, under systemd, the credential dkim.key: LoadCredential=dkim.key:/etc/herald/dkim.key)")
     }
 
     func newsletters(_ readers: [ConfigReader]) throws(ConfigurationError) -> [NewsletterSettings] {

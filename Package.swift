@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(name: "SystemdNotify", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
         .target(name: "DirectoryWatching", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
+        .target(name: "Scheduling", dependencies: ["CivilCalendar"], swiftSettings: swiftSettings),
         .target(
             name: "Posts",
             dependencies: ["CivilCalendar", "DurableFiles", "Parallel", .product(name: "Yams", package: "Yams")],

@@ -110,6 +110,10 @@ let package = Package(
         .testTarget(
             name: "DigestsTests", dependencies: ["Digests", "Posts", "CivilCalendar", "Mail", "MarkdownRendering", "SMTPTransport", "Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "SchedulingTests",
+            dependencies: ["Scheduling", "CivilCalendar"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "HeraldTests", dependencies: ["Herald", "TestSupport"],
             swiftSettings: swiftSettings),
     ]

@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C bridges: a module map and a shim header each, nothing else.
@@ -111,7 +112,7 @@ let package = Package(
             name: "DigestsTests", dependencies: ["Digests", "Posts", "CivilCalendar", "Mail", "MarkdownRendering", "SMTPTransport", "Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SchedulingTests",
-            dependencies: ["Scheduling", "CivilCalendar"],
+            dependencies: ["Scheduling", "CivilCalendar", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldTests", dependencies: ["Herald", "TestSupport"],

@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "Herald",
             dependencies: [
-                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store",
+                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "Scheduling",
                 "DirectoryWatching", "SystemdNotify",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import Feeds
 import Foundation
 import Posts
 import SMTPTransport
+import Scheduling
 
 /// Herald's configuration: one `config.json`, read strictly.
 ///
@@ -179,7 +180,9 @@ public struct MailSettings: Sendable {
 public struct NewsletterSettings: Sendable {
     public var id: String
     public var title: String
-    public var schedule: String?
+    /// When digests are planned on their own; `nil` for a newsletter sent only on request.
+    public var schedule: CronExpression?
+    /// The zone the schedule's wall-clock times are read in; `nil` for `site.timeZone`.
     public var timeZone: TimeZone?
     public var tags: [String]
     public var authors: [String]

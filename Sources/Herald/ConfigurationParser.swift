@@ -2,6 +2,7 @@ import Feeds
 import Foundation
 import Posts
 import SMTPTransport
+import Scheduling
 
 /// The section-by-section rules of config.json.
 struct ConfigurationParser {
@@ -183,9 +184,14 @@ struct ConfigurationParser {
             guard seen.insert(id).inserted else { throw reader.error("id", "\"\(id)\" is used by another newsletter") }
             let title = try reader.requiredString("title", hint: "the newsletter's name, used in the subject")
             try Self.rejectLineBreaks(title, key: "title", in: reader)
-            let schedule = try reader.string("schedule")
-            if let schedule, schedule.split(separator: " ", omittingEmptySubsequences: true).count != 5 {
-                throw reader.error("schedule", "expected a cron expression of 5 fields such as \"0 8 * * MON\", found \"\(schedule)\"")
+            var schedule: CronExpression?
+            if let text = try reader.string("schedule") {
+                do throws(CronExpressionError) {
+                    schedule = try CronExpression(text)
+                } catch {
+                    // The column is within the schedule's text: quote it so it can be counted.
+                    throw reader.error("schedule", "\(error) (in \"\(text)\")")
+                }
             }
             var timeZone: TimeZone?
             if let zoneName = try reader.string("timeZone") {

@@ -1,3 +1,4 @@
+import Foundation
 import MarkdownRendering
 import Synchronization
 
@@ -5,11 +6,15 @@ extension Configuration {
     /// What renders the posts' Markdown for feeds, digests and checks: renderer processes
     /// (`MarkdownWorkers`) running this executable, each post within `posts.renderBudget`.
     /// One pool per budget and process, shared by every caller.
+    ///
+    /// `HERALD_MARKDOWN_WORKER` names another executable to run instead: a process that is not
+    /// `herald` (a test runner using Herald's modules) points it at a `herald` binary.
     public func markdownRenderer() -> any MarkdownRenderingEngine {
         let budget = renderBudget
+        let executable = ProcessInfo.processInfo.environment["HERALD_MARKDOWN_WORKER"] ?? "/proc/self/exe"
         return Self.renderers.withLock { pools in
             if let pool = pools[budget] { return pool }
-            let pool = MarkdownWorkers(budget: budget)
+            let pool = MarkdownWorkers(executable: executable, budget: budget)
             pools[budget] = pool
             return pool
         }

@@ -195,6 +195,9 @@ public struct NewsletterSettings: Sendable {
     /// Mustache files replacing the built-in HTML and text bodies.
     public var htmlTemplate: URL?
     public var textTemplate: URL?
+    /// `catchUpHours`: a scheduled digest missed while the daemon was down is sent when it
+    /// starts if it is at most this late, and skipped (with a log line) otherwise.
+    public var catchUp: Duration = .seconds(24 * 3600)
 }
 
 /// `http.listen`: where the HTTP server binds.

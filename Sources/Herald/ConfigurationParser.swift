@@ -210,10 +210,12 @@ struct ConfigurationParser {
             let maxPosts = try reader.integer("maxPosts", in: 1...1000, default: 50)
             let htmlTemplate = try reader.string("htmlTemplate").map(resolve)
             let textTemplate = try reader.string("textTemplate").map(resolve)
+            let catchUpHours = try reader.number("catchUpHours", in: 0...720, default: 24)
             try reader.finish()
             result.append(NewsletterSettings(
                 id: id, title: title, schedule: schedule, timeZone: timeZone, tags: tags, authors: authors,
-                subject: subject, content: content, maxPosts: maxPosts, htmlTemplate: htmlTemplate, textTemplate: textTemplate))
+                subject: subject, content: content, maxPosts: maxPosts, htmlTemplate: htmlTemplate, textTemplate: textTemplate,
+                catchUp: .seconds(catchUpHours * 3600)))
         }
         return result
     }

@@ -64,6 +64,18 @@ enum SQLiteMigrations {
                 CREATE INDEX delivery_subscriber ON delivery(subscriberID);
                 """)
         }
+        // Each scheduled fire time of a newsletter, taken once: by whichever process (or
+        // instance) inserts it first. Also where a restarted daemon finds its last fire.
+        migrator.registerMigration("2-schedule-fires") { db in
+            try db.execute(sql: """
+                CREATE TABLE scheduleFire (
+                    newsletterID TEXT NOT NULL,
+                    fireAt REAL NOT NULL,
+                    takenAt REAL NOT NULL,
+                    PRIMARY KEY (newsletterID, fireAt)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -11,6 +11,23 @@ extension SQLiteStore: DigestStore {
         }
     }
 
+    public func takeScheduledFire(newsletterID: String, fireAt: Date, at now: Date) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO scheduleFire (newsletterID, fireAt, takenAt) VALUES (?, ?, ?)",
+                arguments: [newsletterID, fireAt.storeValue, now.storeValue])
+            return db.changesCount > 0
+        }
+    }
+
+    public func lastScheduledFire(newsletterID: String) async throws(StoreError) -> Date? {
+        try await read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT max(fireAt) FROM scheduleFire WHERE newsletterID = ?", arguments: [newsletterID]
+            ).map(Date.init(storeValue:))
+        }
+    }
+
     public func unfinishedDigest(newsletterID: String) async throws(StoreError) -> Digest? {
         try await read { db in
             try Row.fetchOne(

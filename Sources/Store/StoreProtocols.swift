@@ -49,6 +49,12 @@ public protocol DigestStore: Sendable {
     /// due now; returns how many. A completed digest with such rows becomes `sending` again, so
     /// that the next send of its newsletter resumes it.
     func retry(digestID: Int64, at now: Date) async throws(StoreError) -> Int
+    /// Takes the newsletter's scheduled fire at `fireAt` for the caller: `true` for the one
+    /// caller, across processes and instances, that takes it first; `false` for every other.
+    /// A schedule plans its digest only when it took the fire.
+    func takeScheduledFire(newsletterID: String, fireAt: Date, at now: Date) async throws(StoreError) -> Bool
+    /// The newsletter's latest scheduled fire taken, if any.
+    func lastScheduledFire(newsletterID: String) async throws(StoreError) -> Date?
 }
 
 /// The delivery queue. Its operations are ones a server database does natively

@@ -100,6 +100,7 @@ public struct HeraldDaemon: Sendable {
                 logger.notice("ready: \(status)")
             },
             DeliveryService(configuration: configuration, store: store, logger: logger, health: health),
+            ScheduleService(configuration: configuration, store: store, logger: logger),
             StoppingNotice(notifier: notifier, control: control, logger: logger),
         ]
         if let notifier, let interval = notifier.watchdogInterval {

@@ -76,7 +76,7 @@ let package = Package(
             name: "Herald",
             dependencies: [
                 "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "Scheduling",
-                "DirectoryWatching", "SystemdNotify",
+                "DirectoryWatching", "SystemdNotify", "CivilCalendar",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

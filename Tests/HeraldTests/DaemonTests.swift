@@ -135,3 +135,35 @@ import Glibc
         #expect(daemon.run.wait(timeout: 20) == 0)
     }
 }
+
+/// `herald status`, on a site with a store, a schedule and a broken post.
+@Suite struct StatusCommandTests {
+    @Test func showsPostsFeedsSubscribersQueueAndNextDigest() throws {
+        let site = try DeliverySite(port: 9)
+        defer { site.remove() }
+        try site.importSubscribers(0..<3)
+        try site.site.post("casse.md", "---\ntitle: Cassé\ndate: 2026-02-30\n---\n")
+        var config = try String(contentsOfFile: site.config, encoding: .utf8)
+        config = config.replacingOccurrences(of: #"{ "id": "hebdo", "title": "La lettre" }"#, with: #"{ "id": "hebdo", "title": "La lettre", "schedule": "0 8 * * MON" }"#)
+        try config.write(toFile: site.config, atomically: true, encoding: .utf8)
+        #expect(try site.herald("build").status == 1)
+        #expect(try site.herald("digest", "send", "hebdo", "--no-wait").status == 0)
+
+        let text = try site.herald("status")
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("posts: 1 published, 0 drafts, 0 scheduled, 1 rejected"), "\(text.stdout)")
+        #expect(text.stdout.contains("rejected posts/casse.md: date: cannot read '2026-02-30'"), "\(text.stdout)")
+        #expect(text.stdout.contains("subscribers: 3 confirmed"), "\(text.stdout)")
+        #expect(text.stdout.contains("queue: 3 pending"), "\(text.stdout)")
+        #expect(text.stdout.contains("last digest: 1, sending (manual"), "\(text.stdout)")
+        #expect(text.stdout.contains("Europe/Paris ("), "\(text.stdout)")
+
+        let json = try site.herald("status", "--json")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let newsletter = try #require((report["newsletters"] as? [[String: Any]])?.first)
+        let next = try #require(newsletter["nextDigest"] as? [String: Any])
+        let local = try #require(next["local"] as? String)
+        #expect(local.contains("T08:00:00+01:00") || local.contains("T08:00:00+02:00"), "\(local)")
+        #expect((report["feeds"] as? [String: Any])?["files"] as? Int ?? 0 > 0)
+    }
+}

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Digests
 import Foundation
 import Logging
@@ -109,10 +110,8 @@ public struct ScheduleService: Service {
         }
     }
 
-    /// `2026-12-07 08:00 Europe/Paris (07:00Z)`.
+    /// `2026-12-07T08:00:00+01:00 Europe/Paris (2026-12-07T07:00:00Z)`.
     static func describe(_ date: Date, in zone: TimeZone) -> String {
-        let local = date.formatted(Date.ISO8601FormatStyle(timeZone: zone).year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
-        let utc = date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).time(includingFractionalSeconds: false).timeSeparator(.colon))
-        return "\(local) \(zone.identifier) (\(utc)Z)"
+        "\(InternetDate.rfc3339(date, in: zone)) \(zone.identifier) (\(InternetDate.rfc3339(date, in: .gmt)))"
     }
 }

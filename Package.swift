@@ -63,7 +63,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(name: "SMTPTransport", dependencies: ["Mail", "CCurl", "DurableFiles"], swiftSettings: swiftSettings),
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .target(name: "Store", dependencies: ["DurableFiles", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .target(
             name: "Digests",
             dependencies: [

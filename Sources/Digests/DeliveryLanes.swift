@@ -23,6 +23,7 @@ final class DeliveryLanes: @unchecked Sendable {
     }
 
     private let worker: DeliveryWorker
+    private let leases: LeaseClock
     private let digestID: Int64?
     private let stop: StopSignal
     private let report: @Sendable (DeliveryWorker.Progress) -> Void
@@ -47,10 +48,11 @@ final class DeliveryLanes: @unchecked Sendable {
     private var lastExpiry = Date()
 
     init(
-        worker: DeliveryWorker, digestID: Int64?, stop: StopSignal,
+        worker: DeliveryWorker, leases: LeaseClock, digestID: Int64?, stop: StopSignal,
         progress: @escaping @Sendable (DeliveryWorker.Progress) -> Void
     ) {
         self.worker = worker
+        self.leases = leases
         self.digestID = digestID
         self.stop = stop
         self.report = progress
@@ -98,23 +100,25 @@ final class DeliveryLanes: @unchecked Sendable {
     }
 
     /// The next row, marked handed over, and its digest's context; `nil` when the lane should
-    /// end. The row is marked by this lane just before it is sent (a blocking write on this
-    /// thread, no hand-off): should the process die now, only the rows in flight may have gone
-    /// out, and the rest of the claim goes back as it was. A row no longer held (the lease ran
-    /// out) is not sent: another worker has it.
+    /// end. The row is marked by this lane just before it is sent (one append on this thread,
+    /// no hand-off): should the process die now, only the rows in flight may have gone out, and
+    /// the rest of the claim goes back as it was. Nothing is sent once the leases may have run
+    /// out (the process was suspended longer than a lease): another worker may have the rows.
     private func take() -> (ClaimedDelivery, DeliveryWorker.Context?)? {
-        while true {
-            guard let (row, context) = nextClaimed() else { return nil }
-            do {
-                if try worker.store.markHandedOverBlocking(row.id, owner: worker.settings.owner) { return (row, context) }
-            } catch {
-                // Not marked, so not sent: the row goes back with the rest of the claim.
-                locked {
-                    self.error = self.error ?? error
-                    claimed.insert(row, at: claimed.startIndex)
-                }
-                return nil
+        guard let (row, context) = nextClaimed() else { return nil }
+        do throws(StoreError) {
+            guard leases.areHeld else {
+                throw StoreError("the leases of \(worker.settings.owner) ran out (the process was suspended?); nothing more is sent by it")
             }
+            try worker.store.markHandedOverBlocking(row.id, owner: worker.settings.owner)
+            return (row, context)
+        } catch {
+            // Not marked, so not sent: the row goes back with the rest of the claim.
+            locked {
+                self.error = self.error ?? error
+                claimed.insert(row, at: claimed.startIndex)
+            }
+            return nil
         }
     }
 

@@ -100,17 +100,21 @@ public struct DeliveryWorker: Sendable {
         try await expireDeadWorkers()
         // Leases are renewed while this worker lives: a claim that takes longer than a lease
         // (a slow server, a low maxPerSecond) is not taken over by another worker mid-way.
+        let leases = LeaseClock(lease: settings.lease)
         let renewer = Task { [store, settings] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(settings.lease / 3))
                 if Task.isCancelled { return }
-                _ = try? await store.renewLeases(owner: settings.owner, until: Date().addingTimeInterval(settings.lease))
+                let renewedAt = Date()
+                if (try? await store.renewLeases(owner: settings.owner, until: renewedAt.addingTimeInterval(settings.lease))) != nil {
+                    leases.renewed(at: renewedAt)
+                }
             }
         }
         defer { renewer.cancel() }
         // The lanes report from their threads, and all of them have returned before `run` does.
         return try await withoutActuallyEscaping(progress) { (progress) async throws(StoreError) -> Progress in
-            let lanes = DeliveryLanes(worker: self, digestID: digestID, stop: stop, progress: progress)
+            let lanes = DeliveryLanes(worker: self, leases: leases, digestID: digestID, stop: stop, progress: progress)
             // The digest asked for is checked for completion even if nothing of it was left to
             // claim: its last rows may have been recorded by a worker that died before completing it.
             if let digestID { lanes.touch(digestID) }
@@ -138,6 +142,7 @@ public struct DeliveryWorker: Sendable {
                 }
             }
             if let failure { throw failure }
+            try await store.endWork(owner: settings.owner)
             for digest in lanes.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
             return lanes.progress
         }
@@ -197,6 +202,25 @@ public struct DeliveryWorker: Sendable {
         }
         try await store.expireLeases(heldBy: dead, at: Date(), uncertainRetries: settings.policy.uncertainRetries)
         try await store.expireLeases(at: Date(), uncertainRetries: settings.policy.uncertainRetries)
+    }
+}
+
+/// When a worker's leases were last known to be renewed: every row it holds is leased at least
+/// until then plus a lease (a row claimed later, longer). A lane sends nothing once that time,
+/// less a margin, has passed.
+final class LeaseClock: Sendable {
+    private let lease: TimeInterval
+    private let renewal = Atomic<Double>(Date().timeIntervalSince1970)
+
+    init(lease: TimeInterval) {
+        self.lease = lease
+    }
+
+    func renewed(at date: Date) { renewal.store(date.timeIntervalSince1970, ordering: .relaxed) }
+
+    /// Whether every lease is surely still held (with a tenth of a lease to spare).
+    var areHeld: Bool {
+        Date().timeIntervalSince1970 < renewal.load(ordering: .relaxed) + lease * 0.9
     }
 }
 

@@ -74,23 +74,26 @@ extension SQLiteStore: DeliveryQueue {
 
     public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
         guard !deliveryIDs.isEmpty else { return [] }
-        return try await writeUnsynced { db in try Self.mark(deliveryIDs, owner: owner, in: db) }
-    }
-
-    public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) -> Bool {
-        try writeStatementBlocking { db in try !Self.mark([deliveryID], owner: owner, in: db).isEmpty }
-    }
-
-    private static func mark(_ deliveryIDs: [Int64], owner: String, in db: Database) throws -> Set<Int64> {
-        let statement = try db.cachedStatement(sql: """
-            UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
-            """)
-        var marked = Set<Int64>()
-        for id in deliveryIDs {
-            try statement.execute(arguments: [id, owner])
-            if db.changesCount > 0 { marked.insert(id) }
+        let marks = Array(repeating: "?", count: deliveryIDs.count).joined(separator: ", ")
+        let held = try await read { db in
+            Set(try Int64.fetchAll(
+                db, sql: "SELECT id FROM delivery WHERE state = 'inflight' AND leaseOwner = ? AND id IN (\(marks))",
+                arguments: StatementArguments([owner] as [any DatabaseValueConvertible] + deliveryIDs)))
         }
-        return marked
+        for id in deliveryIDs where held.contains(id) { try handovers.record(id, owner: owner) }
+        return held
+    }
+
+    public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
+        try handovers.record(deliveryID, owner: owner)
+    }
+
+    public func endWork(owner: String) async throws(StoreError) {
+        let holding = try await read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM delivery WHERE state = 'inflight' AND leaseOwner = ?", arguments: [owner]) ?? 0
+        }
+        // Rows still held keep their record: should this worker die now, they are uncertain.
+        if holding == 0 { handovers.remove(owner) }
     }
 
     @discardableResult
@@ -112,14 +115,27 @@ extension SQLiteStore: DeliveryQueue {
     public func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
         guard !owners.isEmpty else { return 0 }
         let marks = Array(repeating: "?", count: owners.count).joined(separator: ", ")
-        return try await expire(
+        let expired = try await expire(
             where: "leaseOwner IN (\(marks))", StatementArguments(Array(owners)), at: now, uncertainRetries: uncertainRetries)
+        // Dead: nothing of theirs is held any more.
+        for owner in owners { handovers.remove(owner) }
+        return expired
     }
 
     private func expire(where condition: String, _ arguments: StatementArguments, at now: Date, uncertainRetries: Int)
         async throws(StoreError) -> Int
     {
-        try await write { db in
+        try await write { [handovers] db in
+            // What each expiring worker recorded as handed to its transport.
+            let owners = try String.fetchAll(
+                db, sql: "SELECT DISTINCT leaseOwner FROM delivery WHERE state = 'inflight' AND leaseOwner IS NOT NULL AND \(condition)",
+                arguments: arguments)
+            let mark = try db.cachedStatement(sql: """
+                UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
+                """)
+            for owner in owners {
+                for id in handovers.deliveries(of: owner) { try mark.execute(arguments: [id, owner]) }
+            }
             // A row handed to the transport may have gone out: `uncertain`, due again while it
             // has been uncertain at most `uncertainRetries` times. A row only claimed never
             // left: back in the queue as it was, due now, its attempt not counted.
@@ -143,9 +159,11 @@ extension SQLiteStore: DeliveryQueue {
     }
 
     public func leaseOwners() async throws(StoreError) -> Set<String> {
-        try await read { db in
+        let holding = try await read { db in
             Set(try String.fetchAll(db, sql: "SELECT DISTINCT leaseOwner FROM delivery WHERE state = 'inflight' AND leaseOwner IS NOT NULL"))
         }
+        // A worker that died holding nothing may have left its record of handed-over rows.
+        return holding.union(handovers.owners())
     }
 
     public func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError) {

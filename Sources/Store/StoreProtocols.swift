@@ -77,11 +77,15 @@ public protocol DeliveryQueue: Sendable {
     /// Returns the rows marked: those `owner` still holds (a worker that lost its lease, say
     /// after being suspended, must not send rows another worker may have taken).
     func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64>
-    /// `markHandedOver` for one row, blocking the calling thread: a delivery lane (one of the
+    /// `markHandedOver` for one row, blocking the calling thread, without checking the lease
+    /// (the caller knows its leases are alive: it renews them): a delivery lane (one of the
     /// transport's threads, never the cooperative pool's) marks each row just before it sends
-    /// it, and a write per message must not cost a hand-off to another thread. Returns whether
-    /// `owner` still holds the row.
-    func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) -> Bool
+    /// it, and a mark per message must cost neither a hand-off to another thread nor a
+    /// transaction.
+    func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError)
+    /// `owner` is done (every outcome recorded, every unsent row released): what the store kept
+    /// about its work in progress may go. Rows it still holds keep it.
+    func endWork(owner: String) async throws(StoreError)
     /// Extends every lease `owner` holds until `leaseUntil`. A live worker renews its leases
     /// while it works, so that a long claim or a slow server never lets another worker take
     /// rows it still holds; a dead one stops renewing. Returns how many rows were renewed.
@@ -97,7 +101,7 @@ public protocol DeliveryQueue: Sendable {
     /// known to be dead (a process of this host that no longer exists).
     @discardableResult
     func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int
-    /// The owners of the leases held now.
+    /// The owners of the leases held now (and of work in progress the store still keeps).
     func leaseOwners() async throws(StoreError) -> Set<String>
     /// Gives back claimed rows that were never handed to a transport (a worker told to stop):
     /// due again now, in the state they had.

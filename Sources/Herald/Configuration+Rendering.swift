@@ -13,12 +13,18 @@ extension Configuration {
         let budget = renderBudget
         let executable = ProcessInfo.processInfo.environment["HERALD_MARKDOWN_WORKER"] ?? "/proc/self/exe"
         return Self.renderers.withLock { pools in
-            if let pool = pools[budget] { return pool }
+            let key = RendererKey(executable: executable, budget: budget)
+            if let pool = pools[key] { return pool }
             let pool = MarkdownWorkers(executable: executable, budget: budget)
-            pools[budget] = pool
+            pools[key] = pool
             return pool
         }
     }
 
-    private static let renderers = Mutex<[Duration: MarkdownWorkers]>([:])
+    private struct RendererKey: Hashable {
+        var executable: String
+        var budget: Duration
+    }
+
+    private static let renderers = Mutex<[RendererKey: MarkdownWorkers]>([:])
 }

@@ -48,6 +48,26 @@ import TestSupport
         #expect(atom.contains("Étiquette «\u{A0}élus &amp; entreprises\u{A0}»"))
     }
 
+    /// The JSON Feed writer escapes what JSON needs and nothing else: read back by Foundation's
+    /// parser (not the writer), every string comes back as it was.
+    @Test func jsonFeedStringsRoundTrip() throws {
+        let hostile = "«\u{A0}guillemets\u{A0}» \"quoted\" back\\slash\n\r\t\u{8}\u{C}\u{1}\u{1F} \u{2028}\u{2029} / </script> 🎉 œ & ’"
+        let builder = FeedBuilder(site: Self.site, options: FeedOptions(formats: [.json]))
+        let posts = [post("a", day: 1, tags: [hostile, "Fête"], author: hostile, title: hostile, body: "Corps.")]
+        let files = try builder.files(for: posts, now: date(20))
+        let bytes = try #require(files.first { $0.path == "feed.json" }).bytes
+        #expect(!bytes.contains(0x0A) || String(decoding: bytes, as: UTF8.self).split(separator: "\n").allSatisfy { !$0.contains("\u{2028}") })
+        let feed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let item = try #require((feed["items"] as? [[String: Any]])?.first)
+        #expect(item["title"] as? String == hostile)
+        #expect((item["tags"] as? [String]) == [hostile, "Fête"])
+        #expect(((item["authors"] as? [[String: Any]])?.first?["name"] as? String) == hostile)
+        #expect(feed["version"] as? String == "https://jsonfeed.org/version/1.1")
+        #expect(feed["description"] as? String == "Actualités & rendez-vous")
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("\\u2028") && text.contains("\\u0001") && text.contains("</script>"))
+    }
+
     @Test func draftsAndFuturePostsAreLeftOut() throws {
         var draft = post("draft", day: 3)
         draft.isDraft = true

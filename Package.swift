@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Digests",
             dependencies: [
-                "Posts", "CivilCalendar", "MarkdownRendering", "Mail", "SMTPTransport", "DurableFiles", "Store",
+                "Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Mail", "SMTPTransport", "DurableFiles", "Store",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -88,7 +88,7 @@ let package = Package(
             dependencies: ["Herald", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts", "MarkdownRendering"],
+            name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts", "MarkdownRendering", "XMLWriting"],
             path: "Benchmarks/MailBench", swiftSettings: swiftSettings),
         .executableTarget(name: "herald-message-bench", dependencies: ["Mail"], path: "Benchmarks/MessageBench", swiftSettings: swiftSettings),
         .target(name: "TestSupport", swiftSettings: swiftSettings),

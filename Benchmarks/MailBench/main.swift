@@ -29,6 +29,7 @@ import Synchronization
 import Mail
 import MarkdownRendering
 import SMTPTransport
+import XMLWriting
 
 // MARK: - Arguments
 

@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import MarkdownRendering
+import XMLWriting
 
 extension DigestRenderer {
     /// Renders the parts of a digest that are the same for every recipient once: the templates

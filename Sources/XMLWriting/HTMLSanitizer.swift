@@ -191,15 +191,7 @@ private final class SanitizedOutput {
 
     /// `&`, `<`, `>` and `"` as entities (as cmark writes text), every other byte as it is.
     private func appendEscaped(_ source: some Sequence<UInt8>) {
-        for byte in source {
-            switch byte {
-            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
-            default: bytes.append(byte)
-            }
-        }
+        HTMLEscaping.append(source, quotes: .double, to: &bytes)
     }
 
     /// libxml2's NULL-terminated `name, value, name, value…` array; a value is NULL for an

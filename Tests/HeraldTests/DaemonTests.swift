@@ -167,3 +167,42 @@ import Glibc
         #expect((report["feeds"] as? [String: Any])?["files"] as? Int ?? 0 > 0)
     }
 }
+
+/// SIGTERM while `herald run` delivers a digest: the messages in flight finish, the rest stays
+/// queued, nothing is lost, and the next `herald run` finishes the digest.
+@Suite(.timeLimit(.minutes(3))) struct DaemonDeliveryTests {
+    @Test func sigtermDuringADigestLosesNothingAndTheNextRunFinishes() throws {
+        let subscribers = 300
+        let server = try SMTPTestServer(.init(slowData: 0.01, noBodies: true))
+        defer { server.stop() }
+        let site = try DeliverySite(port: server.port, concurrency: 2)
+        defer { site.remove() }
+        try site.importSubscribers(0..<subscribers)
+        #expect(try site.herald("digest", "send", "hebdo", "--no-wait").stdout.contains("digest 1 planned"))
+
+        let notify = try NotifySocket(path: site.site.folder.path + "/notify")
+        let first = try RunningHerald(
+            arguments: ["run", "--config", site.config], in: site.site.folder, environment: ["NOTIFY_SOCKET": notify.path])
+        // The daemon picks the queued digest up by itself; stop it part-way.
+        let deadline = Date().addingTimeInterval(30)
+        while try server.messageCount() < 40, Date() < deadline { usleep(5_000) }
+        first.signal(SIGTERM)
+        #expect(notify.receive(until: "STOPPING=1") != nil)
+        #expect(first.wait(timeout: 60) == 0, "\(first.stderr)")
+        let afterStop = try site.counts(digest: 1)
+        #expect(afterStop["inflight", default: 0] == 0, "in-flight messages finished: \(afterStop)")
+        #expect(afterStop["sent", default: 0] > 0 && afterStop["pending", default: 0] > 0, "\(afterStop)")
+        #expect(afterStop.values.reduce(0, +) == subscribers)
+        let receivedAtStop = Set(try server.received(includingRejected: true).flatMap(\.rcptTo))
+        #expect(receivedAtStop.count == afterStop["sent", default: 0], "what was received is what is recorded sent")
+
+        let second = try RunningHerald(arguments: ["run", "--config", site.config], in: site.site.folder)
+        let finish = Date().addingTimeInterval(60)
+        while try site.digests().first?["status"] as? String != "completed", Date() < finish { usleep(100_000) }
+        second.signal(SIGTERM)
+        #expect(second.wait(timeout: 60) == 0)
+        #expect(try site.counts(digest: 1)["sent"] == subscribers)
+        let recipients = try server.received(includingRejected: true).flatMap(\.rcptTo)
+        #expect(Set(recipients).count == subscribers && recipients.count == subscribers, "no one lost, no one twice")
+    }
+}

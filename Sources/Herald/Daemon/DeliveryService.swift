@@ -26,12 +26,13 @@ struct DeliveryService: Service {
         let stop = StopSignal()
         let sending = DigestSending(configuration: configuration, store: store)
         await withGracefulShutdownHandler {
-            while !stop.isStopped {
+            while !stop.isStopped && !Task.isCancelled {
                 do {
                     if let due = try await store.nextDue(digestID: nil), due <= Date() {
                         try await deliver(sending, stop: stop)
                     }
                 } catch {
+                    if Task.isCancelled { return }
                     logger.error("delivery stopped: \(String(describing: error)); trying again in 30 s")
                     try? await Task.sleep(for: .seconds(30))
                 }

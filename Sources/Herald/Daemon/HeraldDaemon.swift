@@ -92,6 +92,8 @@ public struct HeraldDaemon: Sendable {
     ) -> ServiceGroup {
         let health = LoopHealth()
         let postsFolder = DisplayPath.relative(configuration.postsDirectory)
+        // The feeds are the daemon's reason to run: if that service ends, everything stops.
+        // The others may end early (no schedule, no mail section) without stopping the rest.
         var services: [any Service] = [
             FeedService(configuration: configuration, store: store, logger: logger, health: health) { [logger] result in
                 let status = result.map { "watching \(postsFolder): \($0.publishedCount) posts published in \($0.fileCount) feed files" }
@@ -106,8 +108,12 @@ public struct HeraldDaemon: Sendable {
         if let notifier, let interval = notifier.watchdogInterval {
             services.append(WatchdogService(notifier: notifier, interval: interval, health: health, logger: logger))
         }
+        let configurations = services.enumerated().map { index, service in
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: service, successTerminationBehavior: index == 0 ? .gracefullyShutdownGroup : .ignore)
+        }
         var group = ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = Self.gracefulStopLimit
         group.maximumCancellationDuration = .seconds(10)
         return ServiceGroup(configuration: group)

@@ -1,5 +1,6 @@
-/// The one HTML escaper for text Herald itself puts into HTML (feed summaries, "read more"
-/// links, the per-recipient fields of a digest).
+/// The one HTML escaper: for text Herald itself puts into HTML (feed summaries, "read more"
+/// links, the per-recipient fields of a digest) and for the text and attribute values the
+/// sanitiser writes back.
 public enum HTMLEscaping {
     /// `&`, `<` and `>` as entities: text that is safe between HTML tags.
     public static func text(_ value: String) -> String {
@@ -15,6 +16,29 @@ public enum HTMLEscaping {
     /// Appends `value` escaped as `attribute(_:)` does, as UTF-8.
     public static func appendAttribute(_ value: String, to output: inout [UInt8]) {
         append(value, quotes: true, to: &output)
+    }
+
+    /// Which quote characters are escaped besides `&`, `<` and `>`.
+    enum Quotes {
+        case none
+        /// `"` as `&quot;` (as cmark writes text and attribute values).
+        case double
+        /// `"` and `'` (as Mustache's `{{…}}` writes them).
+        case both
+    }
+
+    /// Appends `source` with `&`, `<`, `>` and the `quotes` as entities, every other byte as it is.
+    static func append(_ source: some Sequence<UInt8>, quotes: Quotes, to output: inout [UInt8]) {
+        for byte in source {
+            switch byte {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\"") where quotes != .none: output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'") where quotes == .both: output.append(contentsOf: "&#39;".utf8)
+            default: output.append(byte)
+            }
+        }
     }
 
     private static func escaped(_ value: String, quotes: Bool) -> String {
@@ -34,15 +58,6 @@ public enum HTMLEscaping {
 
     private static func append(_ value: String, quotes: Bool, to output: inout [UInt8]) {
         output.reserveCapacity(output.count + value.utf8.count + 16)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\"") where quotes: output.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'") where quotes: output.append(contentsOf: "&#39;".utf8)
-            default: output.append(byte)
-            }
-        }
+        append(value.utf8, quotes: quotes ? .both : .none, to: &output)
     }
 }

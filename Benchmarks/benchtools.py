@@ -17,6 +17,15 @@ class BenchFailed(Exception):
     """A build or a timed run failed; the times of that run mean nothing."""
 
 
+def run_main(main) -> None:
+    """Runs a benchmark's `main` and exits with its status; 2, with the message, on BenchFailed."""
+    try:
+        sys.exit(main())
+    except BenchFailed as error:
+        log(f"error: {error}")
+        sys.exit(2)
+
+
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 

@@ -27,7 +27,7 @@ import time
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from benchtools import BenchFailed, log  # noqa: E402
+from benchtools import BenchFailed, log, run_main  # noqa: E402
 import feeds_vs_hugo  # noqa: E402
 
 DEBOUNCE = 0.2
@@ -232,8 +232,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchFailed as error:
-        log(f"error: {error}")
-        sys.exit(2)
+    run_main(main)

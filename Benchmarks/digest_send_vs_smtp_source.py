@@ -26,7 +26,7 @@ import tempfile
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from benchtools import REPO, BenchFailed, int_list, log, swift_build, timed  # noqa: E402
+from benchtools import REPO, BenchFailed, int_list, log, swift_build, timed, run_main  # noqa: E402
 from mail_vs_smtp_source import Sink, ed25519_key, postfix_tools, postfix_version, run_source  # noqa: E402
 
 
@@ -132,8 +132,4 @@ def main(argv: list[str] | None = None) -> int:
 postfix_tools_paths: tuple[str, str] = ("", "")
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchFailed as error:
-        log(f"error: {error}")
-        sys.exit(2)
+    run_main(main)

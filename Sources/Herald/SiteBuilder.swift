@@ -27,6 +27,9 @@ public struct SiteBuilder: Sendable {
         public var report: FeedPublisher.Report
         /// Wall time of the whole pass, in seconds.
         public var duration: Double
+        /// Where an incremental pass spent it (reading the posts, selecting and rendering the
+        /// feeds, writing them), in seconds: for the daemon's log.
+        public var stages: [(name: String, seconds: Double)] = []
     }
 
     /// Reads every post, writes every feed whose bytes changed, removes feeds that no longer
@@ -56,19 +59,20 @@ public struct SiteBuilder: Sendable {
     }
 
     /// `build`, reading only the posts whose files changed since `state` saw them, rendering
-    /// only the posts that changed, and writing only the feeds whose content changed.
-    public func build(now: Date = Date(), state: inout State) throws(BuildError) -> Result {
+    /// only the posts that changed, and writing only the feeds whose content changed. With
+    /// `changed` (the absolute paths a watcher reported), only those files are looked at.
+    public func build(now: Date = Date(), state: inout State, changed: Set<String>? = nil) throws(BuildError) -> Result {
         var kept: State? = state
         defer { state = kept! }
-        return try build(now: now, state: &kept)
+        return try build(now: now, state: &kept, changed: changed)
     }
 
-    private func build(now: Date, state: inout State?) throws(BuildError) -> Result {
+    private func build(now: Date, state: inout State?, changed: Set<String>? = nil) throws(BuildError) -> Result {
         let started = DispatchTime.now()
         renderer.warmUp()
         var snapshot: PostsSnapshot
         if state != nil {
-            snapshot = checkedForDuplicateIDs(reader.refresh(&state!.posts))
+            snapshot = checkedForDuplicateIDs(reader.refresh(&state!.posts, changed: changed))
         } else {
             snapshot = readPosts()
         }
@@ -76,13 +80,16 @@ public struct SiteBuilder: Sendable {
             // Publishing from a folder that cannot be read would empty every feed.
             throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
         }
+        let read = DispatchTime.now()
         let builder = FeedBuilder(site: configuration.site, options: configuration.feeds, renderer: renderer)
         let publisher = FeedPublisher(directory: configuration.feedsDirectory)
         let documents: FeedBuilder.Documents
         let report: FeedPublisher.Report
+        var selected = read
         do {
             if state != nil {
                 documents = builder.documents(for: snapshot.posts, now: now, cache: &state!.feeds)
+                selected = DispatchTime.now()
                 report = try builder.publishChanges(documents.documents, with: publisher, cache: &state!.feeds)
             } else {
                 documents = builder.documents(for: snapshot.posts, now: now)
@@ -92,12 +99,15 @@ public struct SiteBuilder: Sendable {
             throw .publish(error)
         }
         snapshot = leavingOut(documents.rejected, of: snapshot)
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let finished = DispatchTime.now()
+        func seconds(_ from: DispatchTime, _ to: DispatchTime) -> Double { Double(to.uptimeNanoseconds - from.uptimeNanoseconds) / 1e9 }
         let published = snapshot.posts.reduce(0) { $0 + ($1.isPublished(at: now) ? 1 : 0) }
         let drafts = snapshot.posts.reduce(0) { $0 + ($1.isDraft ? 1 : 0) }
-        return Result(
+        var result = Result(
             snapshot: snapshot, publishedCount: published, draftCount: drafts,
-            scheduledCount: snapshot.posts.count - published - drafts, report: report, duration: elapsed)
+            scheduledCount: snapshot.posts.count - published - drafts, report: report, duration: seconds(started, finished))
+        result.stages = [("readTime", seconds(started, read)), ("selectTime", seconds(read, selected)), ("publishTime", seconds(selected, finished))]
+        return result
     }
 
     /// Reads every post and renders each one as the feeds would, without writing anything:

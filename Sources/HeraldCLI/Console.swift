@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,6 +6,14 @@ import Glibc
 /// Output for people on stdout, diagnostics and logs on stderr. Writes whole lines with one
 /// `write(2)` each, so lines from different streams never interleave mid-line.
 enum Console {
+    /// `value` as the `--json` output of every command: pretty, keys sorted, dates ISO 8601.
+    static func writeJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        write(Array(try encoder.encode(value)) + [0x0A])
+    }
+
     static func output(_ line: String) { write(line + "\n", to: 1) }
 
     /// Raw bytes on stdout (a message, exactly as it would be sent).

@@ -40,10 +40,7 @@ struct DigestListCommand: AsyncParsableCommand {
                     posts: digest.postIDs.count,
                     deliveries: Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, counts[$0]) }))
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            Console.write(Array(try encoder.encode(entries)) + [0x0A])
+            try Console.writeJSON(entries)
             return
         }
         for (digest, counts) in digests {

@@ -22,10 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            Console.write(Array(try encoder.encode(report)) + [0x0A])
+            try Console.writeJSON(report)
             return
         }
         let posts = report.posts

@@ -93,10 +93,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
-                Console.write(Array(try encoder.encode(subscribers)) + [0x0A])
+                try Console.writeJSON(subscribers)
                 return
             }
             for subscriber in subscribers {

@@ -12,6 +12,8 @@ public struct PostsCache: Sendable {
     }
 
     var files: [String: Entry] = [:]
+    /// The folder as last listed (or updated path by path).
+    var listing: PostFileLister.Listing?
     /// How many files the last refresh read (the others came from the cache).
     public internal(set) var lastReadCount = 0
 

@@ -58,30 +58,83 @@ public struct PostsReader: Sendable {
 
     /// Reads again only the posts whose files changed since `cache` saw them (by size,
     /// modification and change times, and inode), and forgets those that are gone: what the
-    /// daemon does after each change. The folder is listed whole each time, so nothing a
-    /// watcher missed is missed here. `cache` starts empty (the first call reads everything).
-    public func refresh(_ cache: inout PostsCache) -> PostsSnapshot {
-        let listing = PostFileLister(root: directory).list()
-        let stamps = listing.files.map { FileStamp(path: $0.absolutePath) }
-        let stale = listing.files.indices.filter { index in
-            guard let stamp = stamps[index], let cached = cache.files[listing.files[index].relativePath] else { return true }
+    /// daemon does after each change. `cache` starts empty (the first call reads everything).
+    ///
+    /// With `changed` (absolute paths a watcher reported), only those files are looked at:
+    /// the cost is that of the change, not of the folder. Without it, or when a path cannot be
+    /// handled alone (a symbolic link, a path outside the folder), the folder is listed whole,
+    /// so nothing a watcher missed is missed here.
+    public func refresh(_ cache: inout PostsCache, changed: Set<String>? = nil) -> PostsSnapshot {
+        let listing: PostFileLister.Listing
+        let candidates: [Int]
+        if let changed, let previous = cache.listing, let updated = Self.applying(changed, to: previous, root: directory) {
+            (listing, candidates) = updated
+        } else {
+            listing = PostFileLister(root: directory).list()
+            candidates = Array(listing.files.indices)
+        }
+        let stamps = candidates.map { FileStamp(path: listing.files[$0].absolutePath) }
+        let stale = candidates.indices.filter { position in
+            guard let stamp = stamps[position], let cached = cache.files[listing.files[candidates[position]].relativePath] else { return true }
             return cached.stamp != stamp
         }
-        let fresh = stale.concurrentMap { index in readOne(listing.files[index], folder: nil) }
-        var files: [String: PostsCache.Entry] = [:]
-        files.reserveCapacity(listing.files.count)
-        for (index, file) in listing.files.enumerated() {
-            if let cached = cache.files[file.relativePath], let stamp = stamps[index], cached.stamp == stamp {
-                files[file.relativePath] = cached
-            }
-        }
-        for (position, index) in stale.enumerated() {
+        let fresh = stale.concurrentMap { position in readOne(listing.files[candidates[position]], folder: nil) }
+        var files = cache.files
+        for (position, staleIndex) in zip(stale.indices, stale) {
             // A file that could not be stat-ed is read again next time.
-            files[listing.files[index].relativePath] = PostsCache.Entry(stamp: stamps[index], outcome: fresh[position])
+            files[listing.files[candidates[staleIndex]].relativePath] = PostsCache.Entry(stamp: stamps[staleIndex], outcome: fresh[position])
+        }
+        if files.count != listing.files.count || candidates.count == listing.files.count {
+            // What the listing no longer holds is gone.
+            let present = Set(listing.files.map(\.relativePath))
+            files = files.filter { present.contains($0.key) }
         }
         cache.files = files
+        cache.listing = listing
         cache.lastReadCount = stale.count
         return snapshot(of: listing, outcomes: listing.files.map { files[$0.relativePath]!.outcome })
+    }
+
+    /// `listing` with the files at `paths` added, kept or removed as they now are, and the
+    /// indices of the files to look at; `nil` when a path needs the whole folder listed.
+    private static func applying(
+        _ paths: Set<String>, to listing: PostFileLister.Listing, root: URL
+    ) -> (listing: PostFileLister.Listing, touched: [Int])? {
+        let rootPath = root.standardizedFileURL.path
+        var files = listing.files
+        var changedRelative: [String] = []
+        for path in paths {
+            guard path.hasPrefix(rootPath + "/") else { return nil }
+            let relative = String(path.dropFirst(rootPath.count + 1))
+            let components = relative.split(separator: "/").map(String.init)
+            guard let name = components.last else { continue }
+            if components.contains(where: PostFileLister.isIgnored) || !PostFileLister.isPostName(name) { continue }
+            var info = stat()
+            let exists = lstat(path, &info) == 0
+            if exists && (info.st_mode & S_IFMT) != S_IFREG { return nil }
+            // The listing is in path order: find where `relative` is, or goes.
+            var low = 0
+            var high = files.count
+            while low < high {
+                let middle = (low + high) / 2
+                if files[middle].relativePath < relative { low = middle + 1 } else { high = middle }
+            }
+            let index = low
+            let present = index < files.count && files[index].relativePath == relative
+            if exists && !present {
+                files.insert(
+                    PostFileLister.File(
+                        relativePath: relative, absolutePath: path, folder: (path as NSString).deletingLastPathComponent, name: name),
+                    at: index)
+            } else if !exists && present {
+                files.remove(at: index)
+            }
+            if exists { changedRelative.append(relative) }
+        }
+        var updated = listing
+        updated.files = files
+        let wanted = Set(changedRelative)
+        return (updated, files.indices.filter { wanted.contains(files[$0].relativePath) })
     }
 
     /// The snapshot of `listing`, whose files' outcomes are `outcomes`, in path order.

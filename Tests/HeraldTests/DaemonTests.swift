@@ -200,9 +200,38 @@ import Glibc
         let finish = Date().addingTimeInterval(60)
         while try site.digests().first?["status"] as? String != "completed", Date() < finish { usleep(100_000) }
         second.signal(SIGTERM)
-        #expect(second.wait(timeout: 60) == 0)
+        #expect(second.wait(timeout: 60) == 0, "\(second.stderr.suffix(3000))")
         #expect(try site.counts(digest: 1)["sent"] == subscribers)
         let recipients = try server.received(includingRejected: true).flatMap(\.rcptTo)
         #expect(Set(recipients).count == subscribers && recipients.count == subscribers, "no one lost, no one twice")
+    }
+}
+
+/// One value each: the version `herald --version` prints is the one the feeds name, and
+/// `feeds.limit` sizes feeds, never digests (`newsletters[].maxPosts` does).
+@Suite struct OneOfEachTests {
+    @Test func theVersionIsOneString() throws {
+        let site = try SiteFixture.sample()
+        defer { site.remove() }
+        let version = try site.herald("--version").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!version.isEmpty)
+        #expect(try site.build().status == 0)
+        let atom = try String(contentsOf: site.feeds.appendingPathComponent("atom.xml"), encoding: .utf8)
+        #expect(atom.contains("version=\"\(version)\">Herald</generator>"), "\(version)")
+    }
+
+    @Test func feedsLimitDoesNotSizeADigest() throws {
+        let site = try DeliverySite(port: 9)
+        defer { site.remove() }
+        for day in 3...5 { try site.post("billet-\(day).md", title: "Billet \(day)", daysAgo: Double(day)) }
+        var config = try String(contentsOfFile: site.config, encoding: .utf8)
+        config = config.replacingOccurrences(of: #""feeds": { "directory": "feeds" }"#, with: #""feeds": { "directory": "feeds", "limit": 1 }"#)
+        try config.write(toFile: site.config, atomically: true, encoding: .utf8)
+        try site.importSubscribers(0..<1)
+        #expect(try site.herald("build").status == 0)
+        let atom = try String(contentsOf: site.site.feeds.appendingPathComponent("atom.xml"), encoding: .utf8)
+        #expect(atom.components(separatedBy: "<entry>").count - 1 == 1)
+        let dryRun = try site.herald("digest", "send", "hebdo", "--dry-run")
+        #expect(dryRun.stdout.contains("4 posts") || dryRun.stdout.components(separatedBy: "Billet").count - 1 >= 3, "\(dryRun.stdout)")
     }
 }

@@ -79,6 +79,36 @@ import TestSupport
         #expect(try Self.contents(site) == incremental)
     }
 
+    /// With the paths a watcher reported, only those files are looked at: an edit, a new post,
+    /// a deletion, an ignored name; and the feeds end as a cold build writes them.
+    @Test func changedPathsAreReadAlone() throws {
+        let site = try SiteFixture.sample()
+        defer { site.remove() }
+        let builder = try Self.builder(site)
+        var state = SiteBuilder.State()
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        _ = try builder.build(now: now, state: &state)
+        let posts = site.folder.url.appendingPathComponent("posts").standardizedFileURL.path
+        let galette = posts + "/2026/galette-des-rois.md"
+        let text = try String(contentsOfFile: galette, encoding: .utf8)
+        try text.replacingOccurrences(of: "Chers voisins", with: "Chères voisines").write(toFile: galette, atomically: true, encoding: .utf8)
+        try site.post("2026/tout-neuf.md", "---\ntitle: Tout neuf\ndate: 2026-09-02 09:00\ntags: [Neuf]\n---\nNeuf.\n")
+        try site.post("2026/.brouillon.md.swp", "pas un billet")
+        let edited = try builder.build(
+            now: now, state: &state, changed: [galette, posts + "/2026/tout-neuf.md", posts + "/2026/.brouillon.md.swp"])
+        #expect(state.postsRead == 2)
+        #expect(edited.snapshot.posts.count == 16)
+        #expect(edited.report.written.contains("tags/neuf/atom.xml"))
+        try FileManager.default.removeItem(atPath: posts + "/2026/tout-neuf.md")
+        let removed = try builder.build(now: now, state: &state, changed: [posts + "/2026/tout-neuf.md"])
+        #expect(state.postsRead == 0 && removed.snapshot.posts.count == 15)
+        #expect(removed.report.removed.contains("tags/neuf/atom.xml"))
+        let incremental = try Self.contents(site)
+        try FileManager.default.removeItem(at: site.feeds)
+        _ = try builder.build(now: now)
+        #expect(try Self.contents(site) == incremental)
+    }
+
     @Test func aBrokenEditKeepsTheRestPublishedAndAFixBringsItBack() throws {
         let site = try SiteFixture.sample()
         defer { site.remove() }

@@ -25,7 +25,7 @@ struct DeliveryService: Service {
         }
         let stop = StopSignal()
         let sending = DigestSending(configuration: configuration, store: store)
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             while !stop.isStopped && !Task.isCancelled {
                 do {
                     if let due = try await store.nextDue(digestID: nil), due <= Date() {
@@ -38,7 +38,7 @@ struct DeliveryService: Service {
                 }
                 try? await Task.sleep(for: Self.pollInterval)
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             stop.stop()
         }
     }

@@ -43,26 +43,29 @@ struct FeedService: Service {
         defer { forwarding.cancel() }
 
         var state = SiteBuilder.State()
-        var published = Set<String>()
-        var result = await rebuild(&state, published: &published, reason: Self.startReason)
+        var published = PublishedPosts()
+        var result = await rebuild(&state, published: &published, reason: Self.startReason, changed: nil)
         started(result)
         var timer = scheduleNextPost(after: result, trigger: trigger)
         for await event in triggers.cancelOnGracefulShutdown() {
             timer?.cancel()
             var reason = "scheduled post"
+            var changed: Set<String>?
             if case .changes(let batch) = event {
                 reason = batch.needsRescan ? "rescan" : "\(batch.paths.count) changed file(s)"
                 // Someone may have touched the feeds too: compare every feed with its file.
-                if batch.needsRescan { state.forgetPublishedFeeds() }
+                if batch.needsRescan { state.forgetPublishedFeeds() } else { changed = batch.paths }
             }
-            result = await rebuild(&state, published: &published, reason: reason) ?? result
+            result = await rebuild(&state, published: &published, reason: reason, changed: changed) ?? result
             timer = scheduleNextPost(after: result, trigger: trigger)
         }
         timer?.cancel()
     }
 
     /// One build, off the cooperative pool; logs what it did. `nil` when nothing was published.
-    private func rebuild(_ state: inout SiteBuilder.State, published: inout Set<String>, reason: String) async -> SiteBuilder.Result? {
+    private func rebuild(
+        _ state: inout SiteBuilder.State, published: inout PublishedPosts, reason: String, changed: Set<String>?
+    ) async -> SiteBuilder.Result? {
         health.busy("feeds", "building after \(reason)")
         defer { health.idle("feeds") }
         let builder = SiteBuilder(configuration: configuration)
@@ -71,7 +74,7 @@ struct FeedService: Service {
         let outcome: Result<(SiteBuilder.Result, SiteBuilder.State), BuildError> = await OffPool.run("herald-build") {
             var next = before
             do throws(BuildError) {
-                return .success((try builder.build(now: now, state: &next), next))
+                return .success((try builder.build(now: now, state: &next, changed: changed), next))
             } catch {
                 return .failure(error)
             }
@@ -94,25 +97,37 @@ struct FeedService: Service {
             let level: Logger.Level = reason == Self.startReason ? .debug : .info
             for path in result.report.written { logger.log(level: level, "wrote feed", metadata: ["feed": "\(path)"]) }
             for path in result.report.removed { logger.log(level: level, "removed feed", metadata: ["feed": "\(path)"]) }
-            logger.info(
-                "feeds built",
-                metadata: [
-                    "reason": "\(reason)", "read": "\(state.postsRead)", "written": "\(result.report.written.count)",
-                    "published": "\(result.publishedCount)", "seconds": "\(String(format: "%.3f", result.duration))",
-                ])
+            let ledgerStart = ContinuousClock.now
             await recordLedger(result.snapshot.posts, at: now, published: &published)
+            var metadata: Logger.Metadata = [
+                "reason": "\(reason)", "read": "\(state.postsRead)", "written": "\(result.report.written.count)",
+                "published": "\(result.publishedCount)", "seconds": "\(String(format: "%.3f", result.duration))",
+                "ledgerTime": "\(String(format: "%.3f", Double((ContinuousClock.now - ledgerStart).components.attoseconds) / 1e18))",
+            ]
+            for (name, seconds) in result.stages { metadata[name] = "\(String(format: "%.3f", seconds))" }
+            logger.info("feeds built", metadata: metadata)
             return result
         }
     }
 
-    /// Puts newly published posts in the ledger (only when the published set changed).
-    private func recordLedger(_ posts: [Post], at now: Date, published: inout Set<String>) async {
-        let permalinks = configuration.site.permalinks
-        let ids = Set(posts.filter { $0.isPublished(at: now) }.map { permalinks.entryID(of: $0) })
-        guard ids != published else { return }
+    /// The posts already in the ledger, by what their entry id is made of: each rebuild looks
+    /// up every published post here (a string each) and works out the entry id (a time zone
+    /// lookup) only for the new ones.
+    struct PublishedPosts {
+        var known = Set<String>()
+
+        static func key(_ post: Post) -> String {
+            "\(post.explicitID ?? "")\u{0}\(post.slug)\u{0}\(post.date.timeIntervalSince1970)"
+        }
+    }
+
+    /// Puts the posts published since the last rebuild in the ledger.
+    private func recordLedger(_ posts: [Post], at now: Date, published: inout PublishedPosts) async {
+        let fresh = posts.filter { $0.isPublished(at: now) && !published.known.contains(PublishedPosts.key($0)) }
+        guard !fresh.isEmpty else { return }
         do {
-            try await store.recordPublished(posts, permalinks: permalinks, at: now)
-            published = ids
+            try await store.recordPublished(fresh, permalinks: configuration.site.permalinks, at: now)
+            for post in fresh { published.known.insert(PublishedPosts.key(post)) }
         } catch {
             logger.error("cannot record the published posts for the digests: \(error.description); retried after the next change")
         }

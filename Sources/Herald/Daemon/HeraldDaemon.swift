@@ -115,7 +115,7 @@ public struct HeraldDaemon: Sendable {
         var group = ServiceGroupConfiguration(
             services: configurations, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = Self.gracefulStopLimit
-        group.maximumCancellationDuration = .seconds(10)
+        group.maximumCancellationDuration = .seconds(30)
         return ServiceGroup(configuration: group)
     }
 }

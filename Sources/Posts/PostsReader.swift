@@ -79,7 +79,9 @@ public struct PostsReader: Sendable {
             return cached.stamp != stamp
         }
         let fresh = stale.concurrentMap { position in readOne(listing.files[candidates[position]], folder: nil) }
+        // Taken out of the cache, so that changing it does not copy ten thousand entries.
         var files = cache.files
+        cache.files = [:]
         for (position, staleIndex) in zip(stale.indices, stale) {
             // A file that could not be stat-ed is read again next time.
             files[listing.files[candidates[staleIndex]].relativePath] = PostsCache.Entry(stamp: stamps[staleIndex], outcome: fresh[position])

@@ -111,14 +111,18 @@ struct FeedService: Service {
     }
 
     /// The posts already in the ledger, by what their entry id is made of: each rebuild looks
-    /// up every published post here (a string each) and works out the entry id (a time zone
-    /// lookup) only for the new ones.
+    /// up every published post here and works out the entry id (a time zone lookup) only for
+    /// the new ones.
     struct PublishedPosts {
-        var known = Set<String>()
-
-        static func key(_ post: Post) -> String {
-            "\(post.explicitID ?? "")\u{0}\(post.slug)\u{0}\(post.date.timeIntervalSince1970)"
+        struct Key: Hashable {
+            var explicitID: String?
+            var slug: String
+            var date: Date
         }
+
+        var known = Set<Key>()
+
+        static func key(_ post: Post) -> Key { Key(explicitID: post.explicitID, slug: post.slug, date: post.date) }
     }
 
     /// Puts the posts published since the last rebuild in the ledger.

@@ -90,22 +90,28 @@ public struct FeedBuilder: Sendable {
     /// this build.
     public func documents(for posts: [Post], now: Date, cache: inout FeedBuildCache) -> Documents {
         var candidates = PostsSnapshot.sortedNewestFirst(posts.filter { $0.isPublished(at: now) })
+        // Only the selected posts are looked up in the cache and kept in it: a few hundred,
+        // whatever the number of posts.
         var entries: [String: FeedEntry] = [:]
-        for post in candidates {
-            if let cached = cache.entries[post.slug], cached.post == post { entries[post.slug] = cached.entry }
-        }
-        defer {
-            var kept: [String: (post: Post, entry: FeedEntry)] = [:]
-            for post in candidates { if let entry = entries[post.slug] { kept[post.slug] = (post, entry) } }
-            cache.entries = kept
-        }
+        var kept: [String: (post: Post, entry: FeedEntry)] = [:]
+        defer { cache.entries = kept }
         var rejected: [RenderingFailure] = []
         var selections: [FeedPlanner.Selection]
         // A rejected post leaves room for the next one, which may need rendering in turn; each
         // round removes at least one post, so this ends.
         while true {
             selections = FeedPlanner(site: site, options: options).select(candidates)
+            for selection in selections {
+                for post in selection.posts where entries[post.slug] == nil {
+                    if let cached = cache.entries[post.slug], cached.post == post { entries[post.slug] = cached.entry }
+                }
+            }
             let failures = renderEntries(for: selections, into: &entries)
+            for selection in selections {
+                for post in selection.posts where kept[post.slug] == nil {
+                    if let entry = entries[post.slug] { kept[post.slug] = (post, entry) }
+                }
+            }
             if failures.isEmpty { break }
             rejected += failures.map(\.failure)
             let slugs = Set(failures.map(\.slug))

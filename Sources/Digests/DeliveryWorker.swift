@@ -125,8 +125,10 @@ public struct DeliveryWorker: Sendable {
                 do throws(StoreError) {
                     if !leftover.results.isEmpty {
                         try await store.record(leftover.results, owner: settings.owner, at: Date())
-                        progress(lanes.progress)
                     }
+                    // Each commit reported the counts as they were when it began: the last
+                    // outcomes of a round may have come in during the last commit.
+                    progress(lanes.progress)
                     try await store.release(leftover.unsent.map(\.id), owner: settings.owner, at: Date())
                     if let error = leftover.error { throw error }
                     // A transport that is shut down runs no lane: the rows stay queued.

@@ -27,6 +27,14 @@ import TestSupport
         return files
     }
 
+    /// The feeds as they are equal, byte for byte, to those a cold build of the same posts writes.
+    static func expectSameAsColdBuild(_ site: SiteFixture, _ builder: SiteBuilder, now: Date) throws {
+        let incremental = try contents(site)
+        try FileManager.default.removeItem(at: site.feeds)
+        _ = try builder.build(now: now)
+        #expect(try contents(site) == incremental)
+    }
+
     static func modified(_ site: SiteFixture) throws -> [String: Date] {
         var dates: [String: Date] = [:]
         for path in feedPaths(site) {
@@ -73,10 +81,7 @@ import TestSupport
         #expect(changed.report.written.contains("tags/oenologie/atom.xml"))
 
         // The same bytes as a cold build of the same posts.
-        let incremental = try Self.contents(site)
-        try FileManager.default.removeItem(at: site.feeds)
-        _ = try builder.build(now: now)
-        #expect(try Self.contents(site) == incremental)
+        try Self.expectSameAsColdBuild(site, builder, now: now)
     }
 
     /// With the paths a watcher reported, only those files are looked at: an edit, a new post,
@@ -103,10 +108,7 @@ import TestSupport
         let removed = try builder.build(now: now, state: &state, changed: [posts + "/2026/tout-neuf.md"])
         #expect(state.postsRead == 0 && removed.snapshot.posts.count == 15)
         #expect(removed.report.removed.contains("tags/neuf/atom.xml"))
-        let incremental = try Self.contents(site)
-        try FileManager.default.removeItem(at: site.feeds)
-        _ = try builder.build(now: now)
-        #expect(try Self.contents(site) == incremental)
+        try Self.expectSameAsColdBuild(site, builder, now: now)
     }
 
     @Test func aBrokenEditKeepsTheRestPublishedAndAFixBringsItBack() throws {

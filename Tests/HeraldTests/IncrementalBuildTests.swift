@@ -27,6 +27,16 @@ import TestSupport
         return files
     }
 
+    /// The sample site, built once with a state kept for the next builds, on 2026-09-21.
+    static func builtSample() throws -> (SiteFixture, SiteBuilder, SiteBuilder.State, Date) {
+        let site = try SiteFixture.sample()
+        let builder = try builder(site)
+        var state = SiteBuilder.State()
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        _ = try builder.build(now: now, state: &state)
+        return (site, builder, state, now)
+    }
+
     /// The feeds as they are equal, byte for byte, to those a cold build of the same posts writes.
     static func expectSameAsColdBuild(_ site: SiteFixture, _ builder: SiteBuilder, now: Date) throws {
         let incremental = try contents(site)
@@ -87,12 +97,9 @@ import TestSupport
     /// With the paths a watcher reported, only those files are looked at: an edit, a new post,
     /// a deletion, an ignored name; and the feeds end as a cold build writes them.
     @Test func changedPathsAreReadAlone() throws {
-        let site = try SiteFixture.sample()
+        let (site, builder, initial, now) = try Self.builtSample()
+        var state = initial
         defer { site.remove() }
-        let builder = try Self.builder(site)
-        var state = SiteBuilder.State()
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        _ = try builder.build(now: now, state: &state)
         let posts = site.folder.url.appendingPathComponent("posts").standardizedFileURL.path
         let galette = posts + "/2026/galette-des-rois.md"
         let text = try String(contentsOfFile: galette, encoding: .utf8)
@@ -112,12 +119,9 @@ import TestSupport
     }
 
     @Test func aBrokenEditKeepsTheRestPublishedAndAFixBringsItBack() throws {
-        let site = try SiteFixture.sample()
+        let (site, builder, initial, now) = try Self.builtSample()
+        var state = initial
         defer { site.remove() }
-        let builder = try Self.builder(site)
-        var state = SiteBuilder.State()
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        _ = try builder.build(now: now, state: &state)
         let galette = site.folder.url.appendingPathComponent("posts/2026/galette-des-rois.md")
         let good = try String(contentsOf: galette, encoding: .utf8)
         try good.replacingOccurrences(of: "date: 2026-01-03 10:00", with: "date: 2026-02-30").write(to: galette, atomically: true, encoding: .utf8)

@@ -95,7 +95,9 @@ public struct DeliveryWorker: Sendable {
     @discardableResult
     public func run(
         digestID: Int64?, retryHorizon: TimeInterval = 0, stop: StopSignal = StopSignal(),
-        progress: @Sendable (Progress) -> Void = { _ in }
+        // Escaping: the lanes report from the transport's threads, which may hold their last
+        // lane for a moment after it has returned.
+        progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws(StoreError) -> Progress {
         try await expireDeadWorkers()
         // Leases are renewed while this worker lives: a claim that takes longer than a lease
@@ -112,42 +114,39 @@ public struct DeliveryWorker: Sendable {
             }
         }
         defer { renewer.cancel() }
-        // The lanes report from their threads, and all of them have returned before `run` does.
-        return try await withoutActuallyEscaping(progress) { (progress) async throws(StoreError) -> Progress in
-            let lanes = DeliveryLanes(worker: self, leases: leases, digestID: digestID, stop: stop, progress: progress)
-            // The digest asked for is checked for completion even if nothing of it was left to
-            // claim: its last rows may have been recorded by a worker that died before completing it.
-            if let digestID { lanes.touch(digestID) }
-            var failure: StoreError?
-            while true {
-                let lanesRan = await lanes.round(through: transport)
-                let leftover = lanes.endRound()
-                do throws(StoreError) {
-                    if !leftover.results.isEmpty {
-                        try await store.record(leftover.results, owner: settings.owner, at: Date())
-                    }
-                    // Each commit reported the counts as they were when it began: the last
-                    // outcomes of a round may have come in during the last commit.
-                    progress(lanes.progress)
-                    try await store.release(leftover.unsent.map(\.id), owner: settings.owner, at: Date())
-                    if let error = leftover.error { throw error }
-                    // A transport that is shut down runs no lane: the rows stay queued.
-                    if stop.isStopped || !lanesRan { break }
-                    guard let due = try await store.nextDue(digestID: digestID), due.timeIntervalSinceNow <= retryHorizon
-                    else { break }
-                    // Wait for the next retry, a second at a time, so that `stop` is seen.
-                    let wait = min(max(0, due.timeIntervalSinceNow), 1)
-                    try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
-                } catch {
-                    failure = error
-                    break
+        let lanes = DeliveryLanes(worker: self, leases: leases, digestID: digestID, stop: stop, progress: progress)
+        // The digest asked for is checked for completion even if nothing of it was left to
+        // claim: its last rows may have been recorded by a worker that died before completing it.
+        if let digestID { lanes.touch(digestID) }
+        var failure: StoreError?
+        while true {
+            let lanesRan = await lanes.round(through: transport)
+            let leftover = lanes.endRound()
+            do throws(StoreError) {
+                if !leftover.results.isEmpty {
+                    try await store.record(leftover.results, owner: settings.owner, at: Date())
                 }
+                // Each commit reported the counts as they were when it began: the last
+                // outcomes of a round may have come in during the last commit.
+                progress(lanes.progress)
+                try await store.release(leftover.unsent.map(\.id), owner: settings.owner, at: Date())
+                if let error = leftover.error { throw error }
+                // A transport that is shut down runs no lane: the rows stay queued.
+                if stop.isStopped || !lanesRan { break }
+                guard let due = try await store.nextDue(digestID: digestID), due.timeIntervalSinceNow <= retryHorizon
+                else { break }
+                // Wait for the next retry, a second at a time, so that `stop` is seen.
+                let wait = min(max(0, due.timeIntervalSinceNow), 1)
+                try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+            } catch {
+                failure = error
+                break
             }
-            if let failure { throw failure }
-            try await store.endWork(owner: settings.owner)
-            for digest in lanes.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
-            return lanes.progress
         }
+        if let failure { throw failure }
+        try await store.endWork(owner: settings.owner)
+        for digest in lanes.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
+        return lanes.progress
     }
 
     /// What making a digest's messages needs, looked up once per digest.

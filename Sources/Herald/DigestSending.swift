@@ -48,7 +48,7 @@ public struct DigestSending: Sendable {
     /// send`, the daemon) are waited for too, and taken over if that worker dies: the outcome
     /// of the command is the digest's.
     public func deliver(
-        digestID: Int64?, retryHorizon: TimeInterval, stop: StopSignal, progress: @Sendable (DeliveryWorker.Progress) -> Void
+        digestID: Int64?, retryHorizon: TimeInterval, stop: StopSignal, progress: @escaping @Sendable (DeliveryWorker.Progress) -> Void
     ) async throws(DigestError) -> DeliveryWorker.Progress {
         let mailers = try NewsletterMailers(configuration: configuration)
         guard let mail = configuration.mail else { throw .noMailSection }

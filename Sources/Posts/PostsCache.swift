@@ -16,8 +16,35 @@ public struct PostsCache: Sendable {
     var listing: PostFileLister.Listing?
     /// How many files the last refresh read (the others came from the cache).
     public internal(set) var lastReadCount = 0
+    /// The last snapshot, and where each post is in it, by path.
+    private var snapshot: PostsSnapshot?
+    private var positions: [String: Int] = [:]
 
     public init() {}
+
+    /// Keeps `snapshot` for the next refresh.
+    mutating func remember(_ snapshot: PostsSnapshot) {
+        if self.snapshot.map({ $0.posts.count != snapshot.posts.count }) ?? true || positions.count != snapshot.posts.count {
+            positions = Dictionary(snapshot.posts.enumerated().map { ($1.path, $0) }) { first, _ in first }
+        }
+        self.snapshot = snapshot
+    }
+
+    /// The last snapshot with the posts of `outcomes` (by path) replaced, when nothing else can
+    /// have changed: the same files, and each replaced post clean before and after, with the
+    /// same slug, id and draft state (what duplicate detection looks at). `nil` otherwise.
+    func patchedSnapshot(replacing outcomes: [(path: String, outcome: PostParser.Outcome)], sameFiles: Bool) -> PostsSnapshot? {
+        guard sameFiles, var patched = snapshot, !outcomes.isEmpty else { return nil }
+        for (path, outcome) in outcomes {
+            guard let old = files[path]?.outcome, old.diagnostics.isEmpty, outcome.diagnostics.isEmpty,
+                let oldPost = old.post, let newPost = outcome.post, let position = positions[path],
+                patched.posts[position].path == path, oldPost.slug == newPost.slug, oldPost.explicitID == newPost.explicitID,
+                oldPost.isDraft == newPost.isDraft
+            else { return nil }
+            patched.posts[position] = newPost
+        }
+        return patched
+    }
 }
 
 /// What tells that a file changed without reading it: size, modification and status-change

@@ -79,6 +79,12 @@ public struct PostsReader: Sendable {
             return cached.stamp != stamp
         }
         let fresh = stale.concurrentMap { position in readOne(listing.files[candidates[position]], folder: nil) }
+        // The common change, a post edited without touching its slug, id or draft state and
+        // clean before and after: the last snapshot with that post replaced, rather than a new
+        // one put together from every post.
+        let patched = cache.patchedSnapshot(
+            replacing: stale.indices.map { (listing.files[candidates[stale[$0]]].relativePath, fresh[$0]) },
+            sameFiles: listing.files.count == cache.listing?.files.count && candidates.count < listing.files.count)
         // Taken out of the cache, so that changing it does not copy ten thousand entries.
         var files = cache.files
         cache.files = [:]
@@ -94,7 +100,9 @@ public struct PostsReader: Sendable {
         cache.files = files
         cache.listing = listing
         cache.lastReadCount = stale.count
-        return snapshot(of: listing, outcomes: listing.files.map { files[$0.relativePath]!.outcome })
+        let result = patched ?? snapshot(of: listing, outcomes: listing.files.map { files[$0.relativePath]!.outcome })
+        cache.remember(result)
+        return result
     }
 
     /// `listing` with the files at `paths` added, kept or removed as they now are, and the

@@ -115,6 +115,12 @@ import TestSupport
         let removed = try builder.build(now: now, state: &state, changed: [posts + "/2026/tout-neuf.md"])
         #expect(state.postsRead == 0 && removed.snapshot.posts.count == 15)
         #expect(removed.report.removed.contains("tags/neuf/atom.xml"))
+        // An edit alone (same slug, id and draft state): the last snapshot, patched.
+        try text.replacingOccurrences(of: "Chers voisins", with: "Très chers voisins").write(toFile: galette, atomically: true, encoding: .utf8)
+        let patched = try builder.build(now: now, state: &state, changed: [galette])
+        #expect(state.postsRead == 1 && patched.snapshot.posts.count == 15)
+        #expect(patched.snapshot.posts.first { $0.path == "2026/galette-des-rois.md" }?.body.contains("Très chers voisins") == true)
+        #expect(patched.snapshot.posts.map(\.path) == builder.readPosts().posts.map(\.path))
         try Self.expectSameAsColdBuild(site, builder, now: now)
     }
 

@@ -41,6 +41,8 @@ import Testing
         var shown = wall(t)  // the latest wall-clock time the clock has shown
         while TimeInterval(t) < end.timeIntervalSince1970 {
             t += 60
+            // Up to `end` and no further (the step may pass it when `end` is not on a minute).
+            if TimeInterval(t) > end.timeIntervalSince1970 { break }
             let now = wall(t)
             guard now > shown else { continue }  // a repeated time
             let reached = stride(from: shown + 60, through: now, by: 60).contains { schedule.matches(civil($0)) }

@@ -35,6 +35,9 @@ import Testing
         ("  @hourly\t", "UTC", "2026-01-01T00:30:00Z", ["2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"]),
         // Any whitespace between fields.
         (" 0\t8 *\n*   MON ", "UTC", "2026-01-01T00:00:00Z", ["2026-01-05T08:00:00Z"]),
+        // The case the property test's walk got wrong (it looked one minute past its window):
+        // a week after New York's spring change of 2037.
+        ("24,24/1 3-3/1 16 * *", "America/New_York", "2037-03-08T03:23:59-04:00", ["2037-03-16T03:24:00-04:00", "2037-03-16T03:25:00-04:00"]),
     ])
     func nextFires(expression: String, zone: String, after: String, expected: [String]) throws {
         #expect(try Instants.fires(expression, in: zone, after: after, count: expected.count) == expected)

@@ -80,6 +80,10 @@ import Glibc
         // A new subfolder with a post.
         try site.post("2027/sous-dossier/profond.md", Self.post(title: "Billet profond"))
         #expect(daemon.waitFor { daemon.siteFeed.contains("Billet profond") } != nil)
+        // Moved to another folder and name: its URL follows the new file name.
+        try FileManager.default.moveItem(
+            atPath: site.folder.path + "/posts/2027/sous-dossier/profond.md", toPath: site.folder.path + "/posts/2026/profond-deplace.md")
+        #expect(daemon.waitFor { daemon.siteFeed.contains("posts/profond-deplace/") && !daemon.siteFeed.contains("posts/profond/") } != nil)
         // Deleted.
         try FileManager.default.removeItem(atPath: site.folder.path + "/posts/2026/nouveau.md")
         #expect(daemon.waitFor { !daemon.siteFeed.contains("Billet renommé") } != nil)

@@ -11,7 +11,9 @@ extension Configuration {
     /// `herald` (a test runner using Herald's modules) points it at a `herald` binary.
     public func markdownRenderer() -> any MarkdownRenderingEngine {
         let budget = renderBudget
-        let executable = ProcessInfo.processInfo.environment["HERALD_MARKDOWN_WORKER"] ?? "/proc/self/exe"
+        // `getenv`, not `ProcessInfo.environment`: this runs on every rebuild, and the latter
+        // copies the whole environment into a dictionary each time.
+        let executable = getenv("HERALD_MARKDOWN_WORKER").map { String(cString: $0) } ?? "/proc/self/exe"
         return Self.renderers.withLock { pools in
             let key = RendererKey(executable: executable, budget: budget)
             if let pool = pools[key] { return pool }

@@ -22,11 +22,10 @@ public struct PostsCache: Sendable {
 
     public init() {}
 
-    /// Keeps `snapshot` for the next refresh.
-    mutating func remember(_ snapshot: PostsSnapshot) {
-        if self.snapshot.map({ $0.posts.count != snapshot.posts.count }) ?? true || positions.count != snapshot.posts.count {
-            positions = Dictionary(snapshot.posts.enumerated().map { ($1.path, $0) }) { first, _ in first }
-        }
+    /// Keeps `snapshot` for the next refresh. A patched one keeps every post where it was, so
+    /// the positions are worked out again only for a snapshot put together anew.
+    mutating func remember(_ snapshot: PostsSnapshot, patched: Bool) {
+        if !patched { positions = Dictionary(snapshot.posts.enumerated().map { ($1.path, $0) }) { first, _ in first } }
         self.snapshot = snapshot
     }
 

@@ -101,7 +101,7 @@ public struct PostsReader: Sendable {
         cache.listing = listing
         cache.lastReadCount = stale.count
         let result = patched ?? snapshot(of: listing, outcomes: listing.files.map { files[$0.relativePath]!.outcome })
-        cache.remember(result)
+        cache.remember(result, patched: patched != nil)
         return result
     }
 

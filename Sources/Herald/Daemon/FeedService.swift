@@ -137,21 +137,15 @@ struct FeedService: Service {
         }
     }
 
-    /// A timer that rebuilds when the next post dated in the future comes due. It wakes at
-    /// least every minute to look at the wall clock again, so that a clock set forward or
-    /// back (NTP, a suspended VM) does not make it late.
+    /// A timer that rebuilds when the next post dated in the future comes due, waiting on the
+    /// wall clock as the schedules do (re-read at least every minute, so a clock set forward
+    /// or back does not make it late).
     private func scheduleNextPost(after result: SiteBuilder.Result?, trigger: AsyncStream<Trigger>.Continuation) -> Task<Void, Never>? {
         let now = Date()
         guard let next = result?.snapshot.posts.filter({ !$0.isDraft && $0.date > now }).map(\.date).min() else { return nil }
         return Task {
-            while !Task.isCancelled {
-                let wait = next.timeIntervalSinceNow
-                if wait <= 0 {
-                    trigger.yield(.scheduledPost)
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(Int(min(wait, 60) * 1000) + 1))
-            }
+            await SystemScheduleClock().sleep(until: next)
+            if !Task.isCancelled { trigger.yield(.scheduledPost) }
         }
     }
 }

@@ -17,7 +17,8 @@ public struct DeliveryWorker: Sendable {
     public struct Settings: Sendable {
         /// Names this worker's leases: `host:pid:random`.
         public var owner: String
-        /// Messages handed to the transport at once.
+        /// The transport's concurrency (its threads send at once): more rows are claimed when
+        /// fewer than this many are left, and it bounds the messages in flight at a crash.
         public var concurrency: Int
         /// Rows claimed per round trip to the store.
         public var claimBatch: Int
@@ -107,6 +108,10 @@ public struct DeliveryWorker: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(settings.lease / 3))
                 if Task.isCancelled { return }
+                // Once the leases may have run out (the process was suspended), another worker
+                // may have taken the rows: a renewal then finds none of them, yet succeeds, so
+                // the clock stays run out and the lanes send nothing more.
+                guard leases.areHeld else { return }
                 let renewedAt = Date()
                 if (try? await store.renewLeases(owner: settings.owner, until: renewedAt.addingTimeInterval(settings.lease))) != nil {
                     leases.renewed(at: renewedAt)
@@ -143,8 +148,10 @@ public struct DeliveryWorker: Sendable {
                 break
             }
         }
+        // Whatever happened, the store may drop what it kept of this worker's work (it keeps
+        // it while rows are still held).
+        try? await store.endWork(owner: settings.owner)
         if let failure { throw failure }
-        try await store.endWork(owner: settings.owner)
         for digest in lanes.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
         return lanes.progress
     }

@@ -64,7 +64,7 @@ public struct DigestPlanner: Sendable {
     /// the one still sending.
     public func plan(_ newsletter: Newsletter, posts: [Post], trigger: DigestTrigger, at now: Date) async throws(StoreError) -> Outcome {
         if let unfinished = try await store.unfinishedDigest(newsletterID: newsletter.id) { return .resumed(unfinished) }
-        try await recordPublished(posts, at: now)
+        try await store.recordPublished(posts, permalinks: permalinks, at: now)
         var (start, selected) = try await nextPosts(newsletter, posts: posts, at: now)
         // A post whose Markdown cannot be rendered (`herald check` and `build` name it) is left
         // out of this digest, and the window moves past it: it does not come in a later one.
@@ -101,11 +101,6 @@ public struct DigestPlanner: Sendable {
             return (unfinished.windowStart, posts.filter { ids.contains(permalinks.entryID(of: $0)) })
         }
         return try await nextPosts(newsletter, posts: posts, at: now, recorded: false)
-    }
-
-    /// Puts the published posts in the ledger, so that each has a first-seen time.
-    public func recordPublished(_ posts: [Post], at now: Date) async throws(StoreError) {
-        try await store.recordPublished(posts, permalinks: permalinks, at: now)
     }
 
     private func nextPosts(_ newsletter: Newsletter, posts: [Post], at now: Date, recorded: Bool = true)

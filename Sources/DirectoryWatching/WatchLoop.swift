@@ -14,7 +14,6 @@ final class WatchLoop: @unchecked Sendable {
     private let watcher: DirectoryWatcher
     /// Folder of each watch descriptor.
     private var folders: [Int32: String] = [:]
-    private var watchOf: [String: Int32] = [:]
     private var pending = DirectoryChangeBatch()
     private var firstEvent: ContinuousClock.Instant?
     private var lastEvent: ContinuousClock.Instant?
@@ -130,7 +129,6 @@ final class WatchLoop: @unchecked Sendable {
                 continue
             }
             folders[watch] = next
-            watchOf[next] = watch
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: next) else { continue }
             for name in names.sorted() {
                 let path = next + "/" + name
@@ -146,7 +144,7 @@ final class WatchLoop: @unchecked Sendable {
     }
 
     private func forget(_ watch: Int32) {
-        if let folder = folders.removeValue(forKey: watch) { watchOf[folder] = nil }
+        folders[watch] = nil
     }
 
     private func note(_ batch: DirectoryChangeBatch) {

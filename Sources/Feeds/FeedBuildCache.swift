@@ -11,6 +11,9 @@ public struct FeedBuildCache: Sendable {
 
     public init() {}
 
-    /// How many posts' entries are kept.
-    public var entryCount: Int { entries.count }
+    /// Forgets the feeds as published, keeping the rendered entries: the next publication
+    /// compares every feed with its file again.
+    public mutating func forgetPublished() {
+        published = [:]
+    }
 }

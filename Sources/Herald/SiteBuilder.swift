@@ -54,7 +54,8 @@ public struct SiteBuilder: Sendable {
         /// Forgets what was published, so that the next build compares every feed with its
         /// file again (after a rescan: someone may have touched the feeds folder).
         public mutating func forgetPublishedFeeds() {
-            feeds = FeedBuildCache()
+            // The rendered posts stay: only the comparison with the files is redone.
+            feeds.forgetPublished()
         }
     }
 

@@ -24,6 +24,10 @@ struct FeedService: Service {
 
     private static let startReason = "start"
 
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     private enum Trigger: Sendable {
         case changes(DirectoryChangeBatch)
         case scheduledPost
@@ -47,16 +51,28 @@ struct FeedService: Service {
         var result = await rebuild(&state, published: &published, reason: Self.startReason, changed: nil)
         started(result)
         var timer = scheduleNextPost(after: result, trigger: trigger)
+        // After a failed rebuild the paths of its batch were not read: the next one compares
+        // the whole folder.
+        var lastFailed = false
         for await event in triggers.cancelOnGracefulShutdown() {
             timer?.cancel()
             var reason = "scheduled post"
-            var changed: Set<String>?
+            // A post coming due changes no file: none is looked at.
+            var changed: Set<String>? = []
             if case .changes(let batch) = event {
                 reason = batch.needsRescan ? "rescan" : "\(batch.paths.count) changed file(s)"
                 // Someone may have touched the feeds too: compare every feed with its file.
-                if batch.needsRescan { state.forgetPublishedFeeds() } else { changed = batch.paths }
+                if batch.needsRescan {
+                    state.forgetPublishedFeeds()
+                    changed = nil
+                } else {
+                    changed = batch.paths
+                }
             }
-            result = await rebuild(&state, published: &published, reason: reason, changed: changed) ?? result
+            if lastFailed { changed = nil }
+            let rebuilt = await rebuild(&state, published: &published, reason: reason, changed: changed)
+            lastFailed = rebuilt == nil
+            result = rebuilt ?? result
             timer = scheduleNextPost(after: result, trigger: trigger)
         }
         timer?.cancel()
@@ -102,7 +118,7 @@ struct FeedService: Service {
             var metadata: Logger.Metadata = [
                 "reason": "\(reason)", "read": "\(state.postsRead)", "written": "\(result.report.written.count)",
                 "published": "\(result.publishedCount)", "seconds": "\(String(format: "%.3f", result.duration))",
-                "ledgerTime": "\(String(format: "%.3f", Double((ContinuousClock.now - ledgerStart).components.attoseconds) / 1e18))",
+                "ledgerTime": "\(String(format: "%.3f", Self.seconds(ContinuousClock.now - ledgerStart)))",
             ]
             for (name, seconds) in result.stages { metadata[name] = "\(String(format: "%.3f", seconds))" }
             logger.info("feeds built", metadata: metadata)

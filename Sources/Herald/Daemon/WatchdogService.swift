@@ -16,11 +16,7 @@ struct WatchdogService: Service {
         while !Task.isCancelledOrShuttingDown {
             let stuck = health.stuck(longerThan: interval)
             if stuck.isEmpty {
-                do {
-                    try notifier.notify(.watchdog)
-                } catch {
-                    logger.warning("\(error.description)")
-                }
+                Optional(notifier).send(.watchdog, logger: logger)
                 warned = false
             } else if !warned {
                 logger.critical("no progress for \(interval): \(stuck.joined(separator: ", ")); the watchdog is no longer fed")

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Herald: a self-hosted publisher of feeds and newsletters. See ../shared/DESIGN.md for the layout.
 // Linux only (Glibc, inotify, systemd): no Apple platform is claimed.
 import PackageDescription
@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Only its HTTP/1.1 server is used; swift-configuration support stays out of the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // C bridges: a module map and a shim header each, nothing else.
@@ -36,9 +40,11 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "Parallel", swiftSettings: swiftSettings),
         .target(name: "DurableFiles", swiftSettings: swiftSettings),
+        .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(name: "SystemdNotify", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
         .target(name: "DirectoryWatching", dependencies: ["DurableFiles"], swiftSettings: swiftSettings),
@@ -52,7 +58,7 @@ let package = Package(
         // parser), applied inside the rendering so it is bounded by the same time budget.
         .target(name: "MarkdownRendering", dependencies: ["CCmark", "XMLWriting", "DurableFiles"], swiftSettings: swiftSettings),
         .target(
-            name: "Feeds", dependencies: ["Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Parallel", "DurableFiles"],
+            name: "Feeds", dependencies: ["Posts", "CivilCalendar", "MarkdownRendering", "XMLWriting", "Parallel", "DurableFiles", "Gzip"],
             swiftSettings: swiftSettings),
         .target(
             name: "Mail",
@@ -73,8 +79,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
+            name: "Web",
+            dependencies: [
+                "Feeds", "Store", "Digests", "Mail", "SMTPTransport", "XMLWriting", "DurableFiles", "Gzip",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "Herald",
             dependencies: [
+                "Web",
                 "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "Scheduling",
                 "DirectoryWatching", "SystemdNotify", "CivilCalendar",
                 .product(name: "CSV", package: "CSV.swift"),
@@ -101,6 +121,8 @@ let package = Package(
         .testTarget(name: "DirectoryWatchingTests", dependencies: ["DirectoryWatching", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdNotifyTests", dependencies: ["SystemdNotify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Posts", "CivilCalendar", "MarkdownRendering", "TestSupport"], swiftSettings: swiftSettings),

@@ -13,8 +13,14 @@ import Glibc
 /// Blocking: call it from a thread of its own, never from Swift's cooperative pool.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically and durably, with permissions `mode`.
-    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(AtomicFileError) {
-        _ = try publish(bytes, at: path, mode: mode, operation: "cannot rename into place", keepsTemporaryName: false) {
+    ///
+    /// With `durable: false` nothing is flushed: readers still see the old bytes or the new
+    /// ones, but a power cut may leave either, or an empty file. For files that can be made
+    /// again from another one and are checked against it (a feed's `.gz`).
+    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws(AtomicFileError) {
+        _ = try publish(
+            bytes, at: path, mode: mode, operation: "cannot rename into place", keepsTemporaryName: false, durable: durable
+        ) {
             rename($0, path)
         }
     }
@@ -33,7 +39,7 @@ public enum AtomicFile {
     /// `place` (0 or -1 and `errno`, as rename(2) and link(2)), then flushes the folder.
     /// False when `place` found the name taken (EEXIST) and `keepsTemporaryName` (a link).
     private static func publish(
-        _ bytes: [UInt8], at path: String, mode: mode_t, operation: String, keepsTemporaryName: Bool,
+        _ bytes: [UInt8], at path: String, mode: mode_t, operation: String, keepsTemporaryName: Bool, durable: Bool = true,
         place: (String) -> Int32
     ) throws(AtomicFileError) -> Bool {
         let (folder, name) = split(path)
@@ -42,7 +48,7 @@ public enum AtomicFile {
         guard descriptor >= 0 else { throw AtomicFileError(path: path, operation: "cannot create a temporary file", SystemError(errno)) }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         do throws(AtomicFileError) {
-            try write(bytes, to: descriptor, path: path, mode: mode)
+            try write(bytes, to: descriptor, path: path, mode: mode, flush: durable)
         } catch {
             unlink(temporary)
             throw error
@@ -55,7 +61,7 @@ public enum AtomicFile {
             if code == EEXIST && keepsTemporaryName { return false }
             throw AtomicFileError(path: path, operation: operation, SystemError(code))
         }
-        try syncFolder(folder)
+        if durable { try syncFolder(folder) }
         return true
     }
 
@@ -71,7 +77,9 @@ public enum AtomicFile {
     /// Writes all of `bytes`, sets `mode` (unless `nil`), flushes and closes `descriptor` (closed
     /// on failure too); errors name `path`. For files that are put in place some other way
     /// (a Maildir message, named by its delivery).
-    public static func write(_ bytes: [UInt8], to descriptor: Int32, path: String, mode: mode_t?) throws(AtomicFileError) {
+    public static func write(
+        _ bytes: [UInt8], to descriptor: Int32, path: String, mode: mode_t?, flush: Bool = true
+    ) throws(AtomicFileError) {
         func fail(_ operation: String) -> AtomicFileError {
             let error = AtomicFileError(path: path, operation: operation, SystemError(errno))
             close(descriptor)
@@ -88,7 +96,7 @@ public enum AtomicFile {
         }
         // Readers get `mode` whatever the umask applied to mkstemp's 0600.
         if let mode { guard fchmod(descriptor, mode) == 0 else { throw fail("cannot set permissions") } }
-        guard fsync(descriptor) == 0 else { throw fail("cannot flush to disk") }
+        if flush { guard fsync(descriptor) == 0 else { throw fail("cannot flush to disk") } }
         // On some file systems (NFS) a write error only shows at close.
         guard close(descriptor) == 0 else { throw AtomicFileError(path: path, operation: "cannot close", SystemError(errno)) }
     }

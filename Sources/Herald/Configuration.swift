@@ -26,7 +26,10 @@ public struct Configuration: Sendable {
     public var tokenKeyFile: URL
     public var mail: MailSettings?
     public var newsletters: [NewsletterSettings]
-    public var httpListen: HTTPListen
+    /// The `http` section.
+    public var http: HTTPSettings
+    /// `http.listen`: where the HTTP server binds.
+    public var httpListen: HTTPListen { http.listen }
     /// The `delivery` section (all defaults when absent).
     public var delivery: DeliverySettings
     /// Where Herald's HTTP pages are reached from outside (links in mail), ending with `/`.
@@ -108,7 +111,7 @@ public struct Configuration: Sendable {
             delivery = try parser.delivery(&deliveryReader)
         }
         var httpReader = try reader.object("http")
-        let (listen, publicURL) = try parser.http(&httpReader)
+        let (http, publicURL) = try parser.http(&httpReader)
         try reader.finish()
 
         var feedSite = site
@@ -116,7 +119,7 @@ public struct Configuration: Sendable {
         return Configuration(
             file: file, site: feedSite, postsDirectory: posts, maxPostSize: maxPostSize,
             renderBudget: .milliseconds(Int((renderBudget * 1000).rounded())), feedsDirectory: feedsDirectory, feeds: feeds,
-            storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, httpListen: listen, delivery: delivery,
+            storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, http: http, delivery: delivery,
             publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url,
             watchDebounce: .milliseconds(Int((debounce * 1000).rounded())), rescanInterval: .seconds(rescanInterval))
     }
@@ -198,6 +201,23 @@ public struct NewsletterSettings: Sendable {
     /// `catchUpHours`: a scheduled digest missed while the daemon was down is sent when it
     /// starts if it is at most this late, and skipped (with a log line) otherwise.
     public var catchUp: Duration = .seconds(24 * 3600)
+}
+
+/// The `http` section: the server's address and the knobs of its pages.
+public struct HTTPSettings: Sendable, Hashable {
+    /// `listen`: where the server binds.
+    public var listen: HTTPListen
+    /// `feedMaxAge`: `Cache-Control: max-age` of the feeds, in seconds.
+    public var feedMaxAge: Int
+    /// `confirmHours`: how long a confirmation link works.
+    public var confirmHours: Int
+    /// `subscribePerHour`: sign-ups one client address may make per hour.
+    public var subscribePerHour: Int
+    /// `trustProxy`: take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    public var trustProxy: Bool
+    /// `adminTokenFile`: the admin API's bearer token; without it (and without systemd's
+    /// `admin-token` credential) the admin API is off.
+    public var adminTokenFile: URL?
 }
 
 /// `http.listen`: where the HTTP server binds.

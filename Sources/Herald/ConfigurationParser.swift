@@ -220,12 +220,17 @@ struct ConfigurationParser {
         return result
     }
 
-    func http(_ reader: inout ConfigReader) throws(ConfigurationError) -> (HTTPListen, String?) {
+    func http(_ reader: inout ConfigReader) throws(ConfigurationError) -> (HTTPSettings, String?) {
         let text = try reader.string("listen", default: "127.0.0.1:8080")
         let publicURL = try reader.string("publicURL")
         if let publicURL, !Self.isAbsoluteHTTPURL(publicURL) {
             throw reader.error("publicURL", "expected the absolute URL Herald's pages are reached at, such as \"https://example.org/herald/\", found \"\(publicURL)\"")
         }
+        let feedMaxAge = try reader.integer("feedMaxAge", in: 0...604_800, default: 300)
+        let confirmHours = try reader.integer("confirmHours", in: 1...720, default: 48)
+        let subscribePerHour = try reader.integer("subscribePerHour", in: 1...100_000, default: 20)
+        let trustProxy = try reader.bool("trustProxy", default: false)
+        let adminTokenFile = try reader.string("adminTokenFile").map(resolve)
         try reader.finish()
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
         else {
@@ -234,7 +239,10 @@ struct ConfigurationParser {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw reader.error("listen", "missing host in \"\(text)\"; such as \"127.0.0.1:8080\"") }
-        return (HTTPListen(host: host, port: port), publicURL)
+        let settings = HTTPSettings(
+            listen: HTTPListen(host: host, port: port), feedMaxAge: feedMaxAge, confirmHours: confirmHours,
+            subscribePerHour: subscribePerHour, trustProxy: trustProxy, adminTokenFile: adminTokenFile)
+        return (settings, publicURL)
     }
 
     /// Values that end up in mail headers must not carry line breaks or NULs (header injection).

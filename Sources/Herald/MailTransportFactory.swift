@@ -23,7 +23,7 @@ public enum MailTransportFactory {
         case .smtp(let smtp):
             let passwordFile = passwordPath(smtp, environment: environment)
             for warning in MailSetupCheck.warnings(for: mail, passwordFile: passwordFile) { warn("\(warning.key): \(warning.message)") }
-            let password = try passwordFile.map { path throws(MailTransportSetupError) in try readPassword(path) }
+            let password = try passwordFile.map { path throws(MailTransportSetupError) in try readSecret(path) }
             let settings = SMTPSettings(
                 url: smtp.url, tls: smtp.tls, username: smtp.username,
                 password: password, caCertificateFile: smtp.caFile?.path, heloName: heloName(mail.from),
@@ -55,7 +55,7 @@ public enum MailTransportFactory {
     /// The password: the file's text without its line end. Line ends are trimmed on bytes
     /// (in Swift, "\r\n" is one Character, so `hasSuffix("\n")` misses a CRLF); CR, LF or NUL
     /// left inside is an error, not part of a password.
-    static func readPassword(_ path: String) throws(MailTransportSetupError) -> String {
+    static func readSecret(_ path: String) throws(MailTransportSetupError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw .password(path: path) }
         var bytes = [UInt8](data)
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }

@@ -9,6 +9,8 @@ import Store
 /// links, DKIM). What `herald digest preview` and every delivery use.
 public struct NewsletterMailers: Sendable {
     public let from: Mailbox
+    /// The signer of every message sent, when `mail.dkim` is set.
+    public let dkim: DKIMSigner?
     private let mailers: [String: DigestMailer]
     private let configuration: Configuration
 
@@ -52,6 +54,7 @@ public struct NewsletterMailers: Sendable {
             mailers[newsletter.id] = DigestMailer(renderer: renderer, composer: composer)
         }
         self.mailers = mailers
+        self.dkim = dkim
         self.configuration = configuration
     }
 

@@ -25,6 +25,8 @@ public struct SiteBuilder: Sendable {
         /// Every feed file of the site, whether it was written or already up to date.
         public var fileCount: Int { report.written.count + report.unchanged.count }
         public var report: FeedPublisher.Report
+        /// The tags' and authors' feeds published.
+        public var catalog = FeedCatalog()
         /// Wall time of the whole pass, in seconds.
         public var duration: Double
         /// Where an incremental pass spent it (reading the posts, selecting and rendering the
@@ -107,6 +109,7 @@ public struct SiteBuilder: Sendable {
         var result = Result(
             snapshot: snapshot, publishedCount: published, draftCount: drafts,
             scheduledCount: snapshot.posts.count - published - drafts, report: report, duration: seconds(started, finished))
+        result.catalog = FeedCatalog(documents.documents)
         result.stages = [("readTime", seconds(started, read)), ("selectTime", seconds(read, selected)), ("publishTime", seconds(selected, finished))]
         return result
     }

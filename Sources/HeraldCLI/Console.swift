@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,10 +9,7 @@ import Glibc
 enum Console {
     /// `value` as the `--json` output of every command: pretty, keys sorted, dates ISO 8601.
     static func writeJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        write(Array(try encoder.encode(value)) + [0x0A])
+        write(try HeraldJSON.encode(value) + [0x0A])
     }
 
     static func output(_ line: String) { write(line + "\n", to: 1) }

@@ -76,6 +76,11 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        // When the public form last sent a subscriber a confirmation link: at most one per
+        // address per interval, whichever instance the requests reach.
+        migrator.registerMigration("3-confirmation-sent") { db in
+            try db.execute(sql: "ALTER TABLE subscriber ADD COLUMN confirmationSentAt REAL")
+        }
         return migrator
     }
 }

@@ -89,6 +89,67 @@ extension SQLiteStore: SubscriberStore {
         }
     }
 
+    public func requestSubscription(
+        _ request: SubscriptionRequest, interval: TimeInterval, at now: Date
+    ) async throws(StoreError) -> SubscriptionRequestOutcome {
+        let email = Subscriber.normalizedEmail(request.email)
+        return try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE email = ?", arguments: [email]) else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO subscriber (email, name, status, newsletters, createdAt, updatedAt, confirmationSentAt)
+                        VALUES (?, ?, 'pending', ?, ?, ?, ?)
+                        """,
+                    arguments: [email, request.name, request.newsletter, now.storeValue, now.storeValue, now.storeValue])
+                return SubscriptionRequestOutcome(subscriberID: db.lastInsertedRowID, sendConfirmation: true, alreadySubscribed: false)
+            }
+            let subscriber = Self.subscriber(row)
+            if subscriber.status == .confirmed && subscriber.takes(request.newsletter) || subscriber.status == .bounced {
+                return SubscriptionRequestOutcome(
+                    subscriberID: subscriber.id, sendConfirmation: false, alreadySubscribed: subscriber.status == .confirmed)
+            }
+            if subscriber.status == .pending && !subscriber.takes(request.newsletter) {
+                // The link confirms every newsletter asked for while pending.
+                try db.execute(
+                    sql: "UPDATE subscriber SET newsletters = ?, updatedAt = ? WHERE id = ?",
+                    arguments: [Self.encodeNewsletters(subscriber.newsletters + [request.newsletter]), now.storeValue, subscriber.id])
+            }
+            let lastSent = (row["confirmationSentAt"] as Double?).map { Date(storeValue: $0) }
+            guard lastSent.map({ now.timeIntervalSince($0) >= interval || $0 > now }) ?? true else {
+                return SubscriptionRequestOutcome(subscriberID: subscriber.id, sendConfirmation: false, alreadySubscribed: false)
+            }
+            try db.execute(
+                sql: "UPDATE subscriber SET confirmationSentAt = ? WHERE id = ?", arguments: [now.storeValue, subscriber.id])
+            return SubscriptionRequestOutcome(subscriberID: subscriber.id, sendConfirmation: true, alreadySubscribed: false)
+        }
+    }
+
+    public func confirmSubscription(subscriberID: Int64, newsletter: String, at now: Date) async throws(StoreError) -> Subscriber? {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE id = ?", arguments: [subscriberID]) else {
+                return nil
+            }
+            var subscriber = Self.subscriber(row)
+            switch subscriber.status {
+            case .bounced:
+                return nil
+            case .confirmed where subscriber.takes(newsletter):
+                return subscriber
+            case .confirmed, .pending:
+                if !subscriber.takes(newsletter) { subscriber.newsletters.append(newsletter) }
+            case .unsubscribed:
+                // They left every newsletter; this link brings back the one it names.
+                subscriber.newsletters = [newsletter]
+            }
+            subscriber.status = .confirmed
+            subscriber.updatedAt = now
+            try db.execute(
+                sql: "UPDATE subscriber SET status = 'confirmed', newsletters = ?, updatedAt = ? WHERE id = ?",
+                arguments: [Self.encodeNewsletters(subscriber.newsletters), now.storeValue, subscriber.id])
+            return subscriber
+        }
+    }
+
     /// The subscriber takes the newsletter bound to `?`: newsletter ids are kept space-separated,
     /// and an empty list means every newsletter.
     static let takesNewsletterSQL = "(newsletters = '' OR instr(' ' || newsletters || ' ', ' ' || ? || ' ') > 0)"

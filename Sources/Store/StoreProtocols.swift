@@ -14,6 +14,16 @@ public protocol SubscriberStore: Sendable {
     func setStatus(_ status: SubscriberStatus, subscriberID: Int64, at now: Date) async throws(StoreError)
     /// Deletes the subscriber and their delivery history; `false` when there was none.
     func removeSubscriber(email: String) async throws(StoreError) -> Bool
+    /// The public form's sign-up, in one transaction: a new address becomes a `pending`
+    /// subscriber of `request.newsletter`; a pending one also takes it. Whether a confirmation
+    /// link should be mailed now: not when the subscriber already takes the newsletter
+    /// confirmed, nor for a bounced address, nor when one was sent less than `interval` ago
+    /// (the time is then recorded, so that of many requests at once one mails).
+    func requestSubscription(_ request: SubscriptionRequest, interval: TimeInterval, at now: Date)
+        async throws(StoreError) -> SubscriptionRequestOutcome
+    /// A confirmation link was followed: the subscriber takes `newsletter`, confirmed. A
+    /// bounced or unknown subscriber is left alone (`nil`); the subscriber as they are now.
+    func confirmSubscription(subscriberID: Int64, newsletter: String, at now: Date) async throws(StoreError) -> Subscriber?
 }
 
 /// Which posts Herald has seen published, and when it first saw each.

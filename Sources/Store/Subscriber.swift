@@ -64,3 +64,31 @@ public struct SubscriberChanges: Sendable, Hashable, Codable {
         self.unchanged = unchanged
     }
 }
+
+/// A sign-up through the public form.
+public struct SubscriptionRequest: Sendable, Hashable {
+    public var email: String
+    public var name: String?
+    public var newsletter: String
+
+    public init(email: String, name: String?, newsletter: String) {
+        self.email = email
+        self.name = name
+        self.newsletter = newsletter
+    }
+}
+
+/// What a sign-up did, and whether to mail a confirmation link.
+public struct SubscriptionRequestOutcome: Sendable, Hashable {
+    public var subscriberID: Int64
+    /// Mail the link now (the send time is already recorded).
+    public var sendConfirmation: Bool
+    /// The subscriber already took the newsletter, confirmed.
+    public var alreadySubscribed: Bool
+
+    public init(subscriberID: Int64, sendConfirmation: Bool, alreadySubscribed: Bool) {
+        self.subscriberID = subscriberID
+        self.sendConfirmation = sendConfirmation
+        self.alreadySubscribed = alreadySubscribed
+    }
+}

@@ -19,6 +19,8 @@ struct FeedService: Service {
     let store: SQLiteStore
     let logger: Logger
     let health: LoopHealth
+    /// Called after every build that wrote the feeds (the HTTP server looks at them again).
+    let onPublished: @Sendable (SiteBuilder.Result) -> Void
     /// Called once, after the first build, with the watcher armed.
     let started: @Sendable (SiteBuilder.Result?) -> Void
 
@@ -101,6 +103,7 @@ struct FeedService: Service {
             return nil
         case .success(let (result, next)):
             state = next
+            onPublished(result)
             for diagnostic in result.snapshot.diagnostics {
                 let metadata: Logger.Metadata = ["file": "\(diagnostic.file)"]
                 if diagnostic.severity == .error {

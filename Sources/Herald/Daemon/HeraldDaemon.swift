@@ -5,6 +5,7 @@ import Store
 import Synchronization
 import SystemdNotify
 import UnixSignals
+import Web
 
 /// `herald run`: the feeds kept up to date as posts change, digests delivered as they are
 /// queued, under systemd (`Type=notify`).
@@ -72,7 +73,18 @@ public struct HeraldDaemon: Sendable {
                 logger.critical("\(error.description)")
                 return 1
             }
-            let group = makeGroup(configuration, store: store, notifier: notifier, control: control)
+            let feeds = PublishedFeeds(directory: configuration.feedsDirectory)
+            let readiness = Readiness(notifier: notifier, logger: logger, postsFolder: DisplayPath.relative(configuration.postsDirectory))
+            let web: WebServer
+            do {
+                web = try WebServerSetup.make(
+                    configuration, store: store, feeds: feeds, environment: environment, logger: logger,
+                    onListening: { readiness.listening(host: $0, port: $1) })
+            } catch {
+                logger.critical("\(error.description)")
+                return 1
+            }
+            let group = makeGroup(configuration, store: store, web: web, readiness: readiness, notifier: notifier, control: control)
             await control.running(group)
             do {
                 try await group.run()
@@ -88,19 +100,19 @@ public struct HeraldDaemon: Sendable {
     }
 
     private func makeGroup(
-        _ configuration: Configuration, store: SQLiteStore, notifier: SystemdNotifier?, control: DaemonControl
+        _ configuration: Configuration, store: SQLiteStore, web: WebServer, readiness: Readiness, notifier: SystemdNotifier?,
+        control: DaemonControl
     ) -> ServiceGroup {
         let health = LoopHealth()
-        let postsFolder = DisplayPath.relative(configuration.postsDirectory)
+        let feeds = web.feeds
         // The feeds are the daemon's reason to run: if that service ends, everything stops.
-        // The others may end early (no schedule, no mail section) without stopping the rest.
+        // The others may end early (no schedule, no mail section) without stopping the rest;
+        // the HTTP server ending with an error (its port taken) stops everything.
         var services: [any Service] = [
-            FeedService(configuration: configuration, store: store, logger: logger, health: health) { [logger] result in
-                let status = result.map { "watching \(postsFolder): \($0.publishedCount) posts published in \($0.fileCount) feed files" }
-                    ?? "watching \(postsFolder): the feeds could not be built (see the log)"
-                notifier.send([.ready, .status(status)], logger: logger)
-                logger.notice("ready: \(status)")
-            },
+            FeedService(
+                configuration: configuration, store: store, logger: logger, health: health,
+                onPublished: { feeds.published($0.catalog) }, started: { readiness.built($0) }),
+            web,
             DeliveryService(configuration: configuration, store: store, logger: logger, health: health),
             ScheduleService(configuration: configuration, store: store, logger: logger),
             StoppingNotice(notifier: notifier, control: control, logger: logger),

@@ -137,7 +137,7 @@ let package = Package(
             dependencies: ["Scheduling", "CivilCalendar", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "HeraldTests", dependencies: ["Herald", "TestSupport"],
+            name: "HeraldTests", dependencies: ["Herald", "Digests", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -45,7 +45,9 @@ public struct DigestComposer: Sendable {
         message.dateTimeZone = timeZone
         message.listID = listID
         message.listUnsubscribe = [unsubscribe.web, unsubscribe.mail]
-        message.listUnsubscribePost = true
+        // RFC 8058's one-click needs an https: link; with an http: publicURL (a test site, a
+        // private network) the link stays, for people, without the one-click header.
+        message.listUnsubscribePost = unsubscribe.web.lowercased().hasPrefix("https:")
         let bytes: [UInt8]
         do {
             bytes = try message.serialized()

@@ -103,6 +103,12 @@ public struct FeedPublisher: Sendable {
         return report
     }
 
+    /// Whether `path` is a folder itself, not a symbolic link to one.
+    static func isRealFolder(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
     /// zlib's level for the `.gz` files: 9 costs several times the CPU of 6 for a few percent.
     static let gzipLevel: Int32 = 6
 
@@ -147,7 +153,9 @@ public struct FeedPublisher: Sendable {
         for group in ["tags", "authors"] {
             let groupPath = root + "/" + group
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: groupPath) else { continue }
-            for folder in entries.sorted() where !folder.hasPrefix(".") {
+            // Only real folders: a symbolic link there (put by hand) could lead the removal
+            // out of the feeds folder.
+            for folder in entries.sorted() where !folder.hasPrefix(".") && Self.isRealFolder(groupPath + "/" + folder) {
                 candidates += names.map { "\(group)/\(folder)/\($0)" }
                 folders.append("\(group)/\(folder)")
             }

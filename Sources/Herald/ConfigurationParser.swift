@@ -232,7 +232,7 @@ struct ConfigurationParser {
         let trustProxy = try reader.bool("trustProxy", default: false)
         let adminTokenFile = try reader.string("adminTokenFile").map(resolve)
         try reader.finish()
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
         else {
             throw reader.error("listen", "expected \"HOST:PORT\" such as \"127.0.0.1:8080\", found \"\(text)\"")
         }

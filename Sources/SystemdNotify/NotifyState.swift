@@ -32,8 +32,7 @@ public enum NotifyState: Sendable, Hashable {
         case .stopping: return "STOPPING=1"
         case .watchdog: return "WATCHDOG=1"
         case .status(let text):
-            let scalars = text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }
-            return "STATUS=" + String(scalars)
+            return "STATUS=" + SingleLine.clean(text)
         }
     }
 }

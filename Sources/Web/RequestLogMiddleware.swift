@@ -21,9 +21,11 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        // Hundredths of a millisecond, written without floating-point formatting.
+        let hundredths = Int(elapsed.components.seconds) * 100_000 + Int(elapsed.components.attoseconds / 10_000_000_000_000)
+        let fraction = hundredths % 100
         logger.info(
-            "\(request.method.rawValue) \(Self.loggedPath(request.uri.path)) \(status) \((milliseconds * 100).rounded() / 100) ms")
+            "\(request.method.rawValue) \(Self.loggedPath(request.uri.path)) \(status) \(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) ms")
     }
 
     /// The path with the token of a confirm or unsubscribe link cut (a token in a log is a
@@ -32,6 +34,8 @@ struct RequestLogMiddleware: RouterMiddleware {
         for prefix in ["/confirm/", "/unsubscribe/"] where path.hasPrefix(prefix) {
             return prefix + "…"
         }
+        // The usual path: short, printable ASCII.
+        if path.utf8.count <= 200 && path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return path }
         var printable = String(String.UnicodeScalarView(path.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
         if path.unicodeScalars.count > 200 { printable += "…" }
         return printable

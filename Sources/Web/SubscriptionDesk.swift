@@ -41,8 +41,11 @@ struct SubscriptionDesk: Sendable {
             response.headers[.retryAfter] = "3600"
             return response
         }
-        guard let form: Form = await Self.decodeForm(request, limit: settings.maxBodySize) else {
-            return page(.badRequest, pages.message(title: text.badEmailTitle, text.badEmail))
+        let form: Form
+        switch await Self.decodeForm(Form.self, request, limit: settings.maxBodySize) {
+        case .decoded(let decoded): form = decoded
+        case .tooLarge: return page(.contentTooLarge, pages.message(title: text.badEmailTitle, text.badEmail))
+        case .malformed: return page(.badRequest, pages.message(title: text.badEmailTitle, text.badEmail))
         }
         let checkInbox = page(.ok, pages.message(title: text.checkInboxTitle, text.checkInbox))
         if let trap = form.website, !trap.isEmpty { return checkInbox }
@@ -149,11 +152,23 @@ struct SubscriptionDesk: Sendable {
         return kept.isEmpty ? nil : String(kept.prefix(100))
     }
 
+    enum FormBody<Form> {
+        case decoded(Form)
+        case tooLarge
+        case malformed
+    }
+
     /// The request's `application/x-www-form-urlencoded` body, at most `limit` bytes.
-    static func decodeForm<Form: Decodable>(_ request: Request, limit: Int) async -> Form? {
-        guard let buffer = try? await request.body.collect(upTo: limit) else { return nil }
-        let body = String(buffer: buffer)
-        return try? URLEncodedFormDecoder().decode(Form.self, from: body)
+    static func decodeForm<Form: Decodable>(_ type: Form.Type, _ request: Request, limit: Int) async -> FormBody<Form> {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return .tooLarge }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            return .tooLarge
+        }
+        guard let form = try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: buffer)) else { return .malformed }
+        return .decoded(form)
     }
 }
 

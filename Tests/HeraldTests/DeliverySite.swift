@@ -30,7 +30,8 @@ struct DeliverySite {
                         "transport": { "kind": "smtp", "url": "smtp://127.0.0.1:\(port)", "tls": "none",
                                        "concurrency": \(concurrency), "timeout": 30 } },
               "newsletters": [ { "id": "hebdo", "title": "La lettre" } ],
-              "delivery": { \(deliveryItems) }
+              "delivery": { \(deliveryItems) },
+              "http": { "listen": "127.0.0.1:0" }
             }
             """)
         self.concurrency = concurrency

@@ -14,7 +14,8 @@ struct SiteFixture {
           "site": { "title": "Les Amis de Saint-Éloi", "url": "https://amis.example.org/", "language": "fr",
                     "timeZone": "Europe/Paris", "author": { "name": "Le bureau", "email": "bureau@amis.example.org" } },
           "posts": { "directory": "posts" },
-          "feeds": { "directory": "feeds" }
+          "feeds": { "directory": "feeds" },
+          "http": { "listen": "127.0.0.1:0" }
         }
         """
 
@@ -31,7 +32,10 @@ struct SiteFixture {
         let fm = FileManager.default
         try fm.removeItem(at: site.folder.url.appendingPathComponent("posts"))
         try fm.removeItem(at: site.folder.url.appendingPathComponent("config.json"))
-        try fm.copyItem(at: Repository.root.appendingPathComponent("config.json"), to: site.folder.url.appendingPathComponent("config.json"))
+        // Port 0: a daemon of each test on a port of its own.
+        let config = try String(contentsOf: Repository.root.appendingPathComponent("config.json"), encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:0")
+        try config.write(to: site.folder.url.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
         try fm.copyItem(at: Repository.root.appendingPathComponent("posts"), to: site.folder.url.appendingPathComponent("posts"))
         return site
     }

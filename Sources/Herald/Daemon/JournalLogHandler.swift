@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SystemdNotify
 
 #if canImport(Glibc)
 import Glibc
@@ -53,10 +54,7 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// `text` on one line: control characters (line breaks included) become spaces.
-    static func clean(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-    }
+    static func clean(_ text: String) -> String { SingleLine.clean(text) }
 
     /// One `write(2)` per line.
     public static let writeToStandardError: @Sendable (String) -> Void = { line in

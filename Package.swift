@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: ["Web", "Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FeedsTests", dependencies: ["Feeds", "Posts", "CivilCalendar", "MarkdownRendering", "TestSupport"], swiftSettings: swiftSettings),
+            name: "FeedsTests", dependencies: ["Feeds", "Gzip", "Posts", "CivilCalendar", "MarkdownRendering", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Scripts"], swiftSettings: swiftSettings),
         .testTarget(

@@ -47,12 +47,14 @@ public struct WebServer: Service {
     public func run() async throws {
         let outbox = send.map { ConfirmationOutbox(send: $0, logger: logger) }
         let router = makeRouter(outbox: outbox)
+        let responder = WebResponder(
+            router: router.buildResponder(), feeds: FeedResponder(files: feeds.files, maxAge: settings.feedMaxAge), logger: logger)
         let limit = TimeAmount.nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000)
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestDeadlineHandler(limit: limit)],
             idleTimeout: .seconds(settings.idleTimeout.components.seconds))
         let application = Application(
-            router: router, server: .http1(configuration: http1),
+            responder: responder, server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "Herald"),
             onServerRunning: { [onListening, settings] channel in
                 onListening(settings.host, channel.localAddress?.port ?? settings.port)
@@ -74,9 +76,7 @@ public struct WebServer: Service {
 
     func makeRouter(outbox: ConfirmationOutbox?) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
-        router.add(middleware: RequestLogMiddleware(logger: logger))
         let pages = Pages(settings: settings)
-        let feedResponder = FeedResponder(files: feeds.files, maxAge: settings.feedMaxAge)
         let desk = SubscriptionDesk(
             settings: settings, pages: pages, store: store, links: links, mail: mail, outbox: outbox,
             limiter: ClientRateLimiter(perHour: settings.subscribesPerHour), logger: logger)
@@ -86,10 +86,8 @@ public struct WebServer: Service {
 
         for method in [HTTPRequest.Method.get, .head] {
             router.on("/", method: method) { _, _ in desk.page(.ok, pages.home(subscriptionsOpen: subscriptionsOpen)) }
+            // The feed files themselves are served by `WebResponder`, before the router.
             router.on("/feeds/", method: method) { _, _ in desk.page(.ok, pages.feedIndex(feeds.catalog)) }
-            router.on("/feeds/**", method: method) { request, _ in
-                await feedResponder.respond(request, rest: request.uri.path.dropFirst("/feeds/".count))
-            }
         }
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))

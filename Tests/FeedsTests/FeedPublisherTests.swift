@@ -1,4 +1,5 @@
 import Foundation
+import Gzip
 import Testing
 import TestSupport
 @testable import Feeds
@@ -25,6 +26,43 @@ import TestSupport
         let changed = try publisher.publish([FeedFile(path: "atom.xml", bytes: Array("<b/>".utf8)), files[1]])
         #expect(changed.written == ["atom.xml"])
         #expect(try String(contentsOf: atom, encoding: .utf8) == "<b/>")
+    }
+
+    @Test func eachFeedHasItsGzipBesideIt() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let publisher = FeedPublisher(directory: folder.url)
+        let bytes = Array(String(repeating: "<entry>« Fête »</entry>\n", count: 200).utf8)
+        _ = try publisher.publish([FeedFile(path: "atom.xml", bytes: bytes), FeedFile(path: "tags/x/rss.xml", bytes: bytes)])
+        for path in ["atom.xml.gz", "tags/x/rss.xml.gz"] {
+            let gzipped = [UInt8](try Data(contentsOf: folder.url.appendingPathComponent(path)))
+            #expect(Gzip.decompress(gzipped, limit: 1 << 20) == bytes, "\(path)")
+        }
+        // A .gz lost (or left from another version) is made again, the feed itself untouched.
+        let gz = folder.url.appendingPathComponent("atom.xml.gz")
+        try Data("stale".utf8).write(to: gz)
+        let again = try publisher.publish([FeedFile(path: "atom.xml", bytes: bytes), FeedFile(path: "tags/x/rss.xml", bytes: bytes)])
+        #expect(again.written.isEmpty)
+        #expect(Gzip.holds(bytes, in: [UInt8](try Data(contentsOf: gz))))
+        // A feed removed takes its .gz along, and its folder.
+        let removed = try publisher.publish([FeedFile(path: "atom.xml", bytes: bytes)])
+        #expect(removed.removed == ["tags/x/rss.xml"])
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/tags/x"))
+    }
+
+    @Test func removalNeverFollowsALinkOutOfTheFeedsFolder() throws {
+        let folder = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
+        defer {
+            folder.remove()
+            outside.remove()
+        }
+        try outside.write("not a feed of ours", to: "atom.xml")
+        let publisher = FeedPublisher(directory: folder.url)
+        _ = try publisher.publish([FeedFile(path: "tags/y/atom.xml", bytes: Array("<a/>".utf8))])
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/tags/lien", withDestinationPath: outside.path)
+        _ = try publisher.publish([FeedFile(path: "tags/y/atom.xml", bytes: Array("<a/>".utf8))])
+        #expect(FileManager.default.fileExists(atPath: outside.path + "/atom.xml"))
     }
 
     @Test func staleFeedsAreRemovedAndNothingElse() throws {

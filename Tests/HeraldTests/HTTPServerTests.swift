@@ -57,6 +57,18 @@ import Glibc
         #expect(try web.request("/feeds/atom.xml", headers: ["If-None-Match: \(gzip.headers["etag"] ?? "")"]).status == 304)
         #expect(try web.request("/feeds/atom.xml", headers: ["Accept-Encoding: gzip;q=0"]).headers["content-encoding"] == nil)
 
+        // A real feed reader: feedparser fetches, then asks again with the validators it kept.
+        let reader = """
+            import feedparser, sys
+            first = feedparser.parse(sys.argv[1])
+            again = feedparser.parse(sys.argv[1], etag=first.etag, modified=first.modified)
+            print(first.status, len(first.entries), first.bozo, again.status, len(again.entries))
+            """
+        for format in ["atom.xml", "rss.xml"] {
+            let read = try ProcessResult.run("/usr/bin/python3", ["-c", reader, web.base + "/feeds/" + format])
+            #expect(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "200 2 False 304 0", "\(format): \(read.stdout) \(read.stderr)")
+        }
+
         // A tag's feed.
         let tag = try #require(try FileManager.default.contentsOfDirectory(atPath: feeds.path + "/tags").first)
         #expect(try web.request("/feeds/tags/\(tag)/rss.xml").status == 200)

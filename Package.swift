@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Only its HTTP/1.1 server is used; swift-configuration support stays out of the build.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
     ],
@@ -70,6 +72,16 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "SMTPTransport", dependencies: ["Mail", "CCurl", "DurableFiles"], swiftSettings: swiftSettings),
         .target(name: "Store", dependencies: ["DurableFiles", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        // The shared store, apart: Store and everything under it know nothing of PostgreSQL.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Store", "DurableFiles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "Digests",
             dependencies: [
@@ -95,7 +107,7 @@ let package = Package(
             name: "Herald",
             dependencies: [
                 "Web",
-                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "Scheduling",
+                "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "PostgresStore", "Scheduling",
                 "DirectoryWatching", "SystemdNotify", "CivilCalendar",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,7 +132,7 @@ let package = Package(
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
         .testTarget(name: "DirectoryWatchingTests", dependencies: ["DirectoryWatching", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdNotifyTests", dependencies: ["SystemdNotify", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(name: "WebTests", dependencies: ["Web", "Gzip", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import Feeds
 import Foundation
+import PostgresStore
 import Posts
 import SMTPTransport
 import Scheduling
@@ -21,7 +22,13 @@ public struct Configuration: Sendable {
     public var renderBudget: Duration
     public var feedsDirectory: URL
     public var feeds: FeedOptions
-    public var storePath: URL
+    /// `store.path` or `store.url`: where subscribers, digests and deliveries are kept.
+    public var store: StoreSettings
+    /// The SQLite file, when the store is SQLite.
+    public var storePath: URL? {
+        if case .sqlite(let path) = store { return path }
+        return nil
+    }
     /// The secret that signs confirm and unsubscribe links; created on first use.
     public var tokenKeyFile: URL
     public var mail: MailSettings?
@@ -95,9 +102,9 @@ public struct Configuration: Sendable {
         var feedsReader = try reader.object("feeds")
         let (feedsDirectory, feeds, feedsURL) = try parser.feeds(&feedsReader)
         var storeReader = try reader.object("store")
-        let store = parser.resolve(try storeReader.string("path", default: "var/herald.sqlite"))
+        let store = try parser.store(&storeReader)
         let tokenKey = try storeReader.string("tokenKeyFile").map(parser.resolve)
-            ?? store.deletingLastPathComponent().appendingPathComponent("token.key")
+            ?? (store.sqlitePath?.deletingLastPathComponent() ?? parser.resolve("var")).appendingPathComponent("token.key")
         try storeReader.finish()
         var mail: MailSettings?
         if reader.has("mail") {
@@ -119,7 +126,7 @@ public struct Configuration: Sendable {
         return Configuration(
             file: file, site: feedSite, postsDirectory: posts, maxPostSize: maxPostSize,
             renderBudget: .milliseconds(Int((renderBudget * 1000).rounded())), feedsDirectory: feedsDirectory, feeds: feeds,
-            storePath: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, http: http, delivery: delivery,
+            store: store, tokenKeyFile: tokenKey, mail: mail, newsletters: newsletters, http: http, delivery: delivery,
             publicURL: publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? site.url,
             watchDebounce: .milliseconds(Int((debounce * 1000).rounded())), rescanInterval: .seconds(rescanInterval))
     }
@@ -201,6 +208,27 @@ public struct NewsletterSettings: Sendable {
     /// `catchUpHours`: a scheduled digest missed while the daemon was down is sent when it
     /// starts if it is at most this late, and skipped (with a log line) otherwise.
     public var catchUp: Duration = .seconds(24 * 3600)
+}
+
+/// Where the store is: an SQLite file, or a PostgreSQL database shared by several instances.
+public enum StoreSettings: Sendable, Hashable {
+    case sqlite(URL)
+    /// The database, and the file its password is read from (else systemd's `store-password`
+    /// credential, else none).
+    case postgres(PostgresStoreSettings, passwordFile: URL?)
+
+    var sqlitePath: URL? {
+        if case .sqlite(let path) = self { return path }
+        return nil
+    }
+
+    /// For messages: the file, or the URL without any secret.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return path.path
+        case .postgres(let settings, _): return settings.displayURL
+        }
+    }
 }
 
 /// The `http` section: the server's address and the knobs of its pages.

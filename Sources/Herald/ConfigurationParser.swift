@@ -1,5 +1,6 @@
 import Feeds
 import Foundation
+import PostgresStore
 import Posts
 import SMTPTransport
 import Scheduling
@@ -218,6 +219,46 @@ struct ConfigurationParser {
                 catchUp: .seconds(catchUpHours * 3600)))
         }
         return result
+    }
+
+    /// `store`: `path` (SQLite), or `url` (`sqlite:PATH` or `postgres://USER@HOST:PORT/DB`) with,
+    /// for PostgreSQL, `passwordFile`, `tls`, `caFile` and `poolSize`.
+    func store(_ reader: inout ConfigReader) throws(ConfigurationError) -> StoreSettings {
+        let path = try reader.string("path")
+        let url = try reader.string("url")
+        let postgresKeys = ["passwordFile", "tls", "caFile", "poolSize"]
+        guard let url else {
+            for key in postgresKeys where reader.has(key) {
+                throw reader.error(key, "only for a PostgreSQL store (store.url \"postgres://…\")")
+            }
+            return .sqlite(resolve(path ?? "var/herald.sqlite"))
+        }
+        if path != nil {
+            throw reader.error("path", "give store.path or store.url, not both")
+        }
+        if url.hasPrefix("sqlite:") {
+            for key in postgresKeys where reader.has(key) {
+                throw reader.error(key, "only for a PostgreSQL store (store.url \"postgres://…\")")
+            }
+            let file = String(url.dropFirst("sqlite:".count))
+            guard !file.isEmpty else { throw reader.error("url", "expected sqlite:PATH, such as \"sqlite:var/herald.sqlite\"") }
+            return .sqlite(resolve(file))
+        }
+        var settings: PostgresStoreSettings
+        switch PostgresStoreSettings.parse(url) {
+        case .success(let parsed): settings = parsed
+        case .failure(let problem):
+            throw reader.error("url", "\(problem.description); expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")
+        }
+        let tls = try reader.string("tls", default: "disable")
+        guard let mode = PostgresStoreSettings.TLSMode(rawValue: tls) else {
+            throw reader.error("tls", "expected \"disable\" or \"verify-full\", found \"\(tls)\"")
+        }
+        settings.tls = mode
+        settings.caFile = try reader.string("caFile").map(resolve)
+        if settings.caFile != nil && mode == .disable { throw reader.error("caFile", "needs store.tls \"verify-full\"") }
+        settings.poolSize = try reader.integer("poolSize", in: 1...100, default: 8)
+        return .postgres(settings, passwordFile: try reader.string("passwordFile").map(resolve))
     }
 
     func http(_ reader: inout ConfigReader) throws(ConfigurationError) -> (HTTPSettings, String?) {

@@ -45,7 +45,7 @@ public struct DigestPreview: Sendable {
         guard snapshot.isComplete else {
             throw .postsFolderUnreadable(snapshot.diagnostics.first?.description ?? configuration.postsDirectory.path)
         }
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore()
         let posts: [Post]
         do {
             posts = try await mailers.planner(store: store, newsletter: newsletter)

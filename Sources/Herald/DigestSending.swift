@@ -7,9 +7,9 @@ import Store
 /// `herald digest send | list | retry`: plans digests in the store and delivers them.
 public struct DigestSending: Sendable {
     public var configuration: Configuration
-    public var store: SQLiteStore
+    public var store: any HeraldStore
 
-    public init(configuration: Configuration, store: SQLiteStore) {
+    public init(configuration: Configuration, store: any HeraldStore) {
         self.configuration = configuration
         self.store = store
     }

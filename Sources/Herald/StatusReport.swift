@@ -59,7 +59,7 @@ public struct StatusReport: Sendable, Encodable {
     public var queue: [String: Int] = [:]
 
     /// Reads everything `herald status` shows.
-    public static func read(configuration: Configuration, store: SQLiteStore, now: Date = Date()) async throws(StoreError) -> StatusReport {
+    public static func read(configuration: Configuration, store: any HeraldStore, now: Date = Date()) async throws(StoreError) -> StatusReport {
         var report = StatusReport(feeds: Feeds(directory: DisplayPath.relative(configuration.feedsDirectory)))
         let snapshot = SiteBuilder(configuration: configuration).readPosts()
         for post in snapshot.posts {

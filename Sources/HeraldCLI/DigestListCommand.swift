@@ -24,7 +24,7 @@ struct DigestListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try openStore(configuration)
+        let store = try await openStore(configuration)
         let digests: [(digest: Digest, counts: DeliveryCounts)]
         do {
             digests = try await DigestSending(configuration: configuration, store: store).list()
@@ -62,7 +62,7 @@ struct DigestRetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try openStore(configuration)
+        let store = try await openStore(configuration)
         do {
             let count = try await DigestSending(configuration: configuration, store: store).retry(digestID: digest)
             Console.output("digest \(digest): \(count) deliveries queued again (`herald digest send` or the daemon delivers them)")

@@ -32,7 +32,7 @@ struct DigestSendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try openStore(configuration)
+        let store = try await openStore(configuration)
         let sending = DigestSending(configuration: configuration, store: store)
         do {
             if dryRun {

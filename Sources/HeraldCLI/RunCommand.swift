@@ -13,9 +13,13 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: ConfigOption
+    @Flag(help: "Do not apply the store's migrations: refuse to start if some are pending (apply them with `herald store migrate`).")
+    var noMigrate = false
 
     func run() async throws {
-        let status = await HeraldDaemon(configurationPath: options.path).run()
+        var daemon = HeraldDaemon(configurationPath: options.path)
+        daemon.migrate = !noMigrate
+        let status = await daemon.run()
         if status != 0 { throw ExitCode(status) }
     }
 }

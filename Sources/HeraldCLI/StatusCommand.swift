@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try openStore(configuration)
+        let store = try await openStore(configuration)
         let report: StatusReport
         do {
             report = try await StatusReport.read(configuration: configuration, store: store)

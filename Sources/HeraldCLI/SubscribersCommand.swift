@@ -31,7 +31,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try openStore(configuration)
+            let store = try await openStore(configuration)
             do {
                 let changes = try await SubscriberAdmin(configuration: configuration, store: store)
                     .add(email: email, name: name, newsletters: newsletter, status: choice.status.value)
@@ -53,7 +53,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try openStore(configuration)
+            let store = try await openStore(configuration)
             let report: SubscriberAdmin.ImportReport
             do {
                 report = try await SubscriberAdmin(configuration: configuration, store: store).importCSV(file, status: choice.status.value)
@@ -83,7 +83,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try openStore(configuration)
+            let store = try await openStore(configuration)
             let subscribers: [Subscriber]
             do {
                 subscribers = try await SubscriberAdmin(configuration: configuration, store: store)
@@ -111,7 +111,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try openStore(configuration)
+            let store = try await openStore(configuration)
             do {
                 let removed = try await SubscriberAdmin(configuration: configuration, store: store).remove(email: email)
                 guard removed else {
@@ -128,9 +128,9 @@ struct SubscribersCommand: AsyncParsableCommand {
 }
 
 /// Opens the configured store or prints why not and exits with status 1.
-func openStore(_ configuration: Configuration) throws -> SQLiteStore {
+func openStore(_ configuration: Configuration, migrate: Bool = true) async throws -> any HeraldStore {
     do {
-        return try configuration.openStore()
+        return try await configuration.openStore(migrate: migrate)
     } catch {
         Console.error("error: \(error.description)")
         throw ExitCode.failure

@@ -64,3 +64,24 @@ public struct DeliveryResult: Sendable, Hashable {
         self.subscriberStatus = subscriberStatus
     }
 }
+
+extension DeliveryResult.Outcome {
+    /// How a store keeps it: the row's state, when it is due again (`nil`: final), and
+    /// whether it adds to the row's uncertain count.
+    public var stored: (state: DeliveryState, nextAttempt: Date?, uncertain: Bool) {
+        switch self {
+        case .sent: return (.sent, nil, false)
+        case .deferred(let retryAt): return (.deferred, retryAt, false)
+        case .failed: return (.failed, nil, false)
+        case .uncertain(let retryAt): return (.uncertain, retryAt, true)
+        case .skipped: return (.skipped, nil, false)
+        }
+    }
+}
+
+/// SQL both stores share, word for word.
+public enum DeliveryQueueSQL {
+    /// The `WHEN … THEN` arms of a `CASE` giving back a claimed row's state from before its
+    /// claim: uncertain if it ever was, deferred if it was tried before, else pending.
+    public static let stateBeforeClaim = "WHEN uncertainCount > 0 THEN 'uncertain' WHEN attempts > 1 THEN 'deferred' ELSE 'pending'"
+}

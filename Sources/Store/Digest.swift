@@ -75,3 +75,14 @@ public struct DeliveryCounts: Sendable, Hashable, Codable {
     public subscript(state: DeliveryState) -> Int { byState[state] ?? 0 }
     public var total: Int { byState.values.reduce(0, +) }
 }
+
+extension DigestPlan {
+    /// The post ids as a store keeps them: a JSON array.
+    public static func encodePostIDs(_ ids: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    public static func decodePostIDs(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}

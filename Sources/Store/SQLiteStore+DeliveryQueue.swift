@@ -50,16 +50,9 @@ extension SQLiteStore: DeliveryQueue {
                 """)
             var updated = 0
             for result in results {
-                let (state, next, uncertain): (DeliveryState, Date?, Int)
-                switch result.outcome {
-                case .sent: (state, next, uncertain) = (.sent, nil, 0)
-                case .deferred(let retryAt): (state, next, uncertain) = (.deferred, retryAt, 0)
-                case .failed: (state, next, uncertain) = (.failed, nil, 0)
-                case .uncertain(let retryAt): (state, next, uncertain) = (.uncertain, retryAt, 1)
-                case .skipped: (state, next, uncertain) = (.skipped, nil, 0)
-                }
+                let (state, next, uncertain) = result.outcome.stored
                 try update.execute(arguments: [
-                    state.rawValue, next?.storeValue, uncertain, result.replyCode, result.replyText, now.storeValue,
+                    state.rawValue, next?.storeValue, uncertain ? 1 : 0, result.replyCode, result.replyText, now.storeValue,
                     result.deliveryID, owner,
                 ])
                 let changed = db.changesCount
@@ -179,8 +172,7 @@ extension SQLiteStore: DeliveryQueue {
         }
     }
 
-    /// The `WHEN … THEN` arms giving back a claimed row's state from before its claim.
-    static let stateBeforeClaimSQL = "WHEN uncertainCount > 0 THEN 'uncertain' WHEN attempts > 1 THEN 'deferred' ELSE 'pending'"
+    static var stateBeforeClaimSQL: String { DeliveryQueueSQL.stateBeforeClaim }
 
     public func nextDue(digestID: Int64?) async throws(StoreError) -> Date? {
         try await read { db in

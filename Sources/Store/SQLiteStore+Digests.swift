@@ -38,7 +38,7 @@ extension SQLiteStore: DigestStore {
     }
 
     public func plan(_ plan: DigestPlan, at now: Date) async throws(StoreError) -> (digest: Digest, deliveries: Int)? {
-        let postIDs = Self.encodeJSON(plan.postIDs)
+        let postIDs = DigestPlan.encodePostIDs(plan.postIDs)
         return try await write { db -> (digest: Digest, deliveries: Int)? in
             // GRDB's write transactions are IMMEDIATE: no other process writes between this
             // check and the inserts.
@@ -150,12 +150,8 @@ extension SQLiteStore: DigestStore {
             windowEnd: Date(storeValue: row["windowEnd"]), subject: row["subject"],
             trigger: DigestTrigger(rawValue: row["trigger"]) ?? .manual,
             status: DigestStatus(rawValue: row["status"]) ?? .sending,
-            postIDs: (try? JSONDecoder().decode([String].self, from: Data(postIDs.utf8))) ?? [],
+            postIDs: DigestPlan.decodePostIDs(postIDs),
             content: row["content"], createdAt: Date(storeValue: row["createdAt"]),
             completedAt: (row["completedAt"] as Double?).map(Date.init(storeValue:)))
-    }
-
-    static func encodeJSON(_ strings: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }

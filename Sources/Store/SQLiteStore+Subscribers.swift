@@ -21,15 +21,7 @@ extension SQLiteStore: SubscriberStore {
                     continue
                 }
                 let current = SubscriberStatus(rawValue: row["status"]) ?? .pending
-                var newStatus = current
-                switch current {
-                case .pending, .confirmed:
-                    // Confirming is the only move: re-adding a confirmed address as pending
-                    // does not take its confirmation away.
-                    if status == .confirmed { newStatus = .confirmed }
-                case .unsubscribed, .bounced:
-                    if resubscribe { newStatus = status }
-                }
+                let newStatus = SubscriberRules.status(of: current, addedAs: status, resubscribe: resubscribe)
                 let name: String? = input.name ?? row["name"]
                 if name == row["name"], newStatus == current, newsletters == row["newsletters"] {
                     changes.unchanged += 1
@@ -104,18 +96,18 @@ extension SQLiteStore: SubscriberStore {
                 return SubscriptionRequestOutcome(subscriberID: db.lastInsertedRowID, sendConfirmation: true, alreadySubscribed: false)
             }
             let subscriber = Self.subscriber(row)
-            if subscriber.status == .confirmed && subscriber.takes(request.newsletter) || subscriber.status == .bounced {
-                return SubscriptionRequestOutcome(
-                    subscriberID: subscriber.id, sendConfirmation: false, alreadySubscribed: subscriber.status == .confirmed)
-            }
-            if subscriber.status == .pending && !subscriber.takes(request.newsletter) {
-                // The link confirms every newsletter asked for while pending.
+            switch SubscriberRules.signUp(subscriber, for: request.newsletter) {
+            case .nothing(let alreadySubscribed):
+                return SubscriptionRequestOutcome(subscriberID: subscriber.id, sendConfirmation: false, alreadySubscribed: alreadySubscribed)
+            case .confirm(let newsletters?):
                 try db.execute(
                     sql: "UPDATE subscriber SET newsletters = ?, updatedAt = ? WHERE id = ?",
-                    arguments: [Self.encodeNewsletters(subscriber.newsletters + [request.newsletter]), now.storeValue, subscriber.id])
+                    arguments: [Self.encodeNewsletters(newsletters), now.storeValue, subscriber.id])
+            case .confirm(nil):
+                break
             }
             let lastSent = (row["confirmationSentAt"] as Double?).map { Date(storeValue: $0) }
-            guard lastSent.map({ now.timeIntervalSince($0) >= interval || $0 > now }) ?? true else {
+            guard SubscriberRules.mayMailConfirmation(lastSent: lastSent, interval: interval, at: now) else {
                 return SubscriptionRequestOutcome(subscriberID: subscriber.id, sendConfirmation: false, alreadySubscribed: false)
             }
             try db.execute(
@@ -129,23 +121,14 @@ extension SQLiteStore: SubscriberStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE id = ?", arguments: [subscriberID]) else {
                 return nil
             }
-            var subscriber = Self.subscriber(row)
-            switch subscriber.status {
-            case .bounced:
+            guard let (subscriber, changed) = SubscriberRules.confirmed(Self.subscriber(row), newsletter: newsletter, at: now) else {
                 return nil
-            case .confirmed where subscriber.takes(newsletter):
-                return subscriber
-            case .confirmed, .pending:
-                if !subscriber.takes(newsletter) { subscriber.newsletters.append(newsletter) }
-            case .unsubscribed:
-                // They left every newsletter; this link brings back the one it names.
-                subscriber.newsletters = [newsletter]
             }
-            subscriber.status = .confirmed
-            subscriber.updatedAt = now
-            try db.execute(
-                sql: "UPDATE subscriber SET status = 'confirmed', newsletters = ?, updatedAt = ? WHERE id = ?",
-                arguments: [Self.encodeNewsletters(subscriber.newsletters), now.storeValue, subscriber.id])
+            if changed {
+                try db.execute(
+                    sql: "UPDATE subscriber SET status = 'confirmed', newsletters = ?, updatedAt = ? WHERE id = ?",
+                    arguments: [Self.encodeNewsletters(subscriber.newsletters), now.storeValue, subscriber.id])
+            }
             return subscriber
         }
     }
@@ -154,17 +137,14 @@ extension SQLiteStore: SubscriberStore {
     /// and an empty list means every newsletter.
     static let takesNewsletterSQL = "(newsletters = '' OR instr(' ' || newsletters || ' ', ' ' || ? || ' ') > 0)"
 
-    static func encodeNewsletters(_ ids: [String]) -> String {
-        var seen = Set<String>()
-        return ids.filter { seen.insert($0).inserted }.joined(separator: " ")
-    }
+    static func encodeNewsletters(_ ids: [String]) -> String { SubscriberRules.encodeNewsletters(ids) }
 
     static func subscriber(_ row: Row) -> Subscriber {
         let newsletters: String = row["newsletters"]
         return Subscriber(
             id: row["id"], email: row["email"], name: row["name"],
             status: SubscriberStatus(rawValue: row["status"]) ?? .pending,
-            newsletters: newsletters.split(separator: " ").map(String.init),
+            newsletters: SubscriberRules.decodeNewsletters(newsletters),
             createdAt: Date(storeValue: row["createdAt"]), updatedAt: Date(storeValue: row["updatedAt"]))
     }
 }

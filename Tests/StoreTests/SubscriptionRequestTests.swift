@@ -7,18 +7,12 @@ import TestSupport
 @Suite struct SubscriptionRequestTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func withStore<T>(_ body: (SQLiteStore) async throws -> T) async throws -> T {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        return try await body(try SQLiteStore(path: folder.path + "/var/herald.sqlite"))
-    }
-
     func request(_ email: String, _ newsletter: String = "hebdo") -> SubscriptionRequest {
         SubscriptionRequest(email: email, name: "Zoé", newsletter: newsletter)
     }
 
-    @Test func aNewAddressIsPendingAndGetsOneLinkPerInterval() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackend.allCases) func aNewAddressIsPendingAndGetsOneLinkPerInterval(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let first = try await store.requestSubscription(request("zoe@Example.org"), interval: 600, at: t0)
             #expect(first.sendConfirmation && !first.alreadySubscribed)
             let subscriber = try #require(try await store.subscriber(email: "zoe@example.org"))
@@ -32,8 +26,8 @@ import TestSupport
         }
     }
 
-    @Test func confirmingTakesTheNewsletterAndIsIdempotent() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackend.allCases) func confirmingTakesTheNewsletterAndIsIdempotent(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let id = try await store.requestSubscription(request("zoe@example.org"), interval: 600, at: t0).subscriberID
             let confirmed = try #require(try await store.confirmSubscription(subscriberID: id, newsletter: "hebdo", at: t0 + 60))
             #expect(confirmed.status == .confirmed && confirmed.newsletters == ["hebdo"])
@@ -50,8 +44,8 @@ import TestSupport
         }
     }
 
-    @Test func unsubscribedAndBouncedAddresses() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackend.allCases) func unsubscribedAndBouncedAddresses(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             _ = try await store.addSubscribers([SubscriberInput(email: "parti@example.org"), SubscriberInput(email: "rebond@example.org")],
                 status: .confirmed, resubscribe: false, at: t0)
             let left = try #require(try await store.subscriber(email: "parti@example.org"))
@@ -71,8 +65,8 @@ import TestSupport
         }
     }
 
-    @Test func concurrentRequestsForOneAddressMailOnce() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreBackend.allCases) func concurrentRequestsForOneAddressMailOnce(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let outcomes = try await withThrowingTaskGroup(of: SubscriptionRequestOutcome.self) { group in
                 for _ in 0..<50 { group.addTask { try await store.requestSubscription(request("rafale@example.org"), interval: 600, at: t0) } }
                 return try await group.reduce(into: []) { $0.append($1) }

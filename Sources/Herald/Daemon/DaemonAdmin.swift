@@ -7,7 +7,7 @@ import Web
 /// `herald digest send --no-wait`, and a digest's counts.
 struct DaemonAdmin: AdminBackend {
     let configuration: Configuration
-    let store: SQLiteStore
+    let store: any HeraldStore
 
     func status() async -> AdminReply {
         do {

@@ -10,7 +10,7 @@ import Store
 /// rest queued.
 struct DeliveryService: Service {
     let configuration: Configuration
-    let store: SQLiteStore
+    let store: any HeraldStore
     let logger: Logger
     let health: LoopHealth
 

@@ -16,7 +16,7 @@ import Digests
 /// logged and the feeds stay as they were: nothing here stops the daemon.
 struct FeedService: Service {
     let configuration: Configuration
-    let store: SQLiteStore
+    let store: any HeraldStore
     let logger: Logger
     let health: LoopHealth
     /// Called after every build that wrote the feeds (the HTTP server looks at them again).

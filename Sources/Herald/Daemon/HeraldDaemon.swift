@@ -20,6 +20,9 @@ public struct HeraldDaemon: Sendable {
     public var configurationPath: String
     public var environment: [String: String]
     public var logger: Logger
+    /// Apply the store's migrations at start (`herald run --no-migrate`: refuse to start on a
+    /// store that needs some; `herald store migrate` applies them).
+    public var migrate = true
 
     public init(
         configurationPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -66,9 +69,9 @@ public struct HeraldDaemon: Sendable {
         defer { reloads.cancel() }
 
         while true {
-            let store: SQLiteStore
+            let store: any HeraldStore
             do {
-                store = try SQLiteStore(path: configuration.storePath.path)
+                store = try await configuration.openStore(migrate: migrate, environment: environment)
             } catch {
                 logger.critical("\(error.description)")
                 return 1
@@ -100,7 +103,7 @@ public struct HeraldDaemon: Sendable {
     }
 
     private func makeGroup(
-        _ configuration: Configuration, store: SQLiteStore, web: WebServer, readiness: Readiness, notifier: SystemdNotifier?,
+        _ configuration: Configuration, store: any HeraldStore, web: WebServer, readiness: Readiness, notifier: SystemdNotifier?,
         control: DaemonControl
     ) -> ServiceGroup {
         let health = LoopHealth()

@@ -12,11 +12,11 @@ import Store
 /// `catchUpHours` late, and skipped with a log line otherwise.
 public struct ScheduleService: Service {
     let configuration: Configuration
-    let store: SQLiteStore
+    let store: any HeraldStore
     let logger: Logger
     let clock: any ScheduleClock
 
-    public init(configuration: Configuration, store: SQLiteStore, logger: Logger, clock: any ScheduleClock = SystemScheduleClock()) {
+    public init(configuration: Configuration, store: any HeraldStore, logger: Logger, clock: any ScheduleClock = SystemScheduleClock()) {
         self.configuration = configuration
         self.store = store
         self.logger = logger

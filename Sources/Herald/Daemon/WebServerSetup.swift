@@ -23,7 +23,7 @@ enum WebServerSetup {
     }
 
     static func make(
-        _ configuration: Configuration, store: SQLiteStore, feeds: PublishedFeeds, environment: [String: String], logger: Logger,
+        _ configuration: Configuration, store: any HeraldStore, feeds: PublishedFeeds, environment: [String: String], logger: Logger,
         onListening: @escaping @Sendable (String, Int) -> Void
     ) throws(WebSetupError) -> WebServer {
         var settings = settings(configuration)

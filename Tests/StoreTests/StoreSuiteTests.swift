@@ -3,21 +3,15 @@ import Store
 import Testing
 import TestSupport
 
-@Suite struct SQLiteStoreTests {
+/// Every store does the same: each test runs on SQLite and on PostgreSQL.
+@Suite struct StoreSuiteTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func withStore<T>(_ body: (SQLiteStore, TemporaryDirectory) async throws -> T) async throws -> T {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        let store = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
-        return try await body(store, folder)
-    }
-
-    func plan(_ store: SQLiteStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int) {
+    func plan(_ store: any HeraldStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int) {
         try #require(try await planIfNoneSending(store, newsletter: newsletter, at: now))
     }
 
-    func planIfNoneSending(_ store: SQLiteStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int)? {
+    func planIfNoneSending(_ store: any HeraldStore, newsletter: String = "hebdo", at now: Date) async throws -> (digest: Digest, deliveries: Int)? {
         try await store.plan(
             DigestPlan(
                 newsletterID: newsletter, windowStart: nil, windowEnd: now, subject: "Lettre «\u{A0}1\u{A0}»", trigger: .manual,
@@ -25,8 +19,8 @@ import TestSupport
             at: now)
     }
 
-    @Test func addingIsIdempotentAndComparesDomainsCaseInsensitively() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func addingIsIdempotentAndComparesDomainsCaseInsensitively(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let first = try await store.addSubscribers(
                 [SubscriberInput(email: "Jean@Example.ORG", name: "Jean"), SubscriberInput(email: "zoe@example.org", newsletters: ["hebdo"])],
                 status: .confirmed, resubscribe: false, at: t0)
@@ -47,8 +41,8 @@ import TestSupport
         }
     }
 
-    @Test func confirmingAndResubscribingRules() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func confirmingAndResubscribingRules(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             _ = try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .pending, resubscribe: false, at: t0)
             // Re-adding as confirmed confirms; re-adding as pending never unconfirms.
             #expect(try await store.addSubscribers([SubscriberInput(email: "a@x.org")], status: .confirmed, resubscribe: false, at: t0).updated == 1)
@@ -66,8 +60,8 @@ import TestSupport
         }
     }
 
-    @Test func planningMakesOneDeliveryPerConfirmedSubscriberOfTheNewsletter() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func planningMakesOneDeliveryPerConfirmedSubscriberOfTheNewsletter(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             let inputs = (0..<50).map { SubscriberInput(email: "s\($0)@x.org", newsletters: $0 % 5 == 0 ? ["mensuel"] : []) }
             _ = try await store.addSubscribers(inputs, status: .confirmed, resubscribe: false, at: t0)
             _ = try await store.addSubscribers([SubscriberInput(email: "pending@x.org")], status: .pending, resubscribe: false, at: t0)
@@ -89,11 +83,11 @@ import TestSupport
     /// Two processes that both saw no digest sending cannot both plan one: the second plan,
     /// through another connection to the file, plans nothing. Once the first is completed, and
     /// for another newsletter, planning goes on.
-    @Test func planningWhileADigestIsSendingPlansNothing() async throws {
-        try await withStore { store, folder in
+    @Test(arguments: StoreBackend.allCases) func planningWhileADigestIsSendingPlansNothing(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, fixture in
             _ = try await store.addSubscribers([SubscriberInput(email: "s@x.org")], status: .confirmed, resubscribe: false, at: t0)
             let (digest, _) = try await plan(store, at: t0)
-            let other = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
+            let other = try await fixture.open()
             #expect(try await planIfNoneSending(other, at: t0 + 1) == nil)
             #expect(try await store.digests().count == 1)
             #expect(try await planIfNoneSending(other, newsletter: "mensuel", at: t0 + 1) != nil)
@@ -106,8 +100,8 @@ import TestSupport
 
     /// `retry` on a completed digest with failed rows queues them and makes the digest sending
     /// again, so that `digest send` resumes it; with nothing to retry it stays completed.
-    @Test func retryReopensACompletedDigest() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func retryReopensACompletedDigest(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             _ = try await store.addSubscribers((0..<2).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
             let (digest, _) = try await plan(store, at: t0)
             let rows = try await store.claim(limit: 10, digestID: digest.id, owner: "a", leaseUntil: t0 + 60, at: t0)
@@ -128,8 +122,8 @@ import TestSupport
         }
     }
 
-    @Test func leasesOutcomesAndCompletion() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func leasesOutcomesAndCompletion(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             _ = try await store.addSubscribers((0..<4).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
             let (digest, _) = try await plan(store, at: t0)
             let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
@@ -179,9 +173,9 @@ import TestSupport
     /// transport become `uncertain`; the rows it had only claimed go back as they were, however
     /// many times it happens, and whatever the uncertain policy (with "count it as sent", they
     /// used to end `uncertain` for good: never sent, never retried).
-    @Test func claimedRowsNotHandedOverGoBackUntouched() async throws {
+    @Test(arguments: StoreBackend.allCases) func claimedRowsNotHandedOverGoBackUntouched(_ backend: StoreBackend) async throws {
         for uncertainRetries in [1, 0] {
-            try await withStore { store, _ in
+            try await withStore(backend) { store, _ in
                 _ = try await store.addSubscribers((0..<3).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
                 let (digest, _) = try await plan(store, at: t0)
                 let rows = try await store.claim(limit: 10, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
@@ -213,8 +207,8 @@ import TestSupport
 
     /// A live worker renews its leases: expiry then takes nothing from it, and only its own
     /// rows are renewed.
-    @Test func renewedLeasesDoNotExpire() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func renewedLeasesDoNotExpire(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             _ = try await store.addSubscribers((0..<3).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
             let (digest, _) = try await plan(store, at: t0)
             let mine = try await store.claim(limit: 2, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
@@ -227,9 +221,9 @@ import TestSupport
         }
     }
 
-    @Test func twoStoresOnOneFileNeverClaimTheSameRow() async throws {
-        try await withStore { store, folder in
-            let other = try SQLiteStore(path: folder.path + "/var/herald.sqlite")
+    @Test(arguments: StoreBackend.allCases) func twoStoresOnOneFileNeverClaimTheSameRow(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            let other = try await fixture.open()
             _ = try await store.addSubscribers((0..<500).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
             _ = try await plan(store, at: t0)
             let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
@@ -252,8 +246,8 @@ import TestSupport
         }
     }
 
-    @Test func theLedgerSeedsOldPostsAtTheirDatesAndNewOnesWhenSeen() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func theLedgerSeedsOldPostsAtTheirDatesAndNewOnesWhenSeen(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
             try await store.recordPublished([("old", t0 - 86_400 * 30), ("recent", t0 - 3600)], at: t0)
             try await store.recordPublished([("old", t0 - 86_400 * 30), ("backdated", t0 - 86_400 * 10)], at: t0 + 60)
             #expect(try await store.postsFirstSeen(after: t0 - 7200, upTo: t0 + 60) == ["recent", "backdated"])

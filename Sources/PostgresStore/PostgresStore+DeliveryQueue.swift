@@ -1,0 +1,208 @@
+import Dispatch
+import Foundation
+import PostgresNIO
+import Store
+import Synchronization
+
+extension PostgresStore: DeliveryQueue {
+    public func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
+        async throws(StoreError) -> [ClaimedDelivery]
+    {
+        try await run {
+            // SKIP LOCKED: workers claiming at once, in this process or another instance,
+            // each take other rows, without waiting for one another.
+            let rows = try await self.rows(
+                """
+                WITH due AS (
+                    SELECT id FROM delivery
+                    WHERE nextAttemptAt IS NOT NULL AND nextAttemptAt <= \(now)
+                      AND (\(digestID)::bigint IS NULL OR digestID = \(digestID)::bigint)
+                    ORDER BY nextAttemptAt, id
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE delivery d SET state = 'inflight', nextAttemptAt = NULL, leaseOwner = \(owner), leaseExpiresAt = \(leaseUntil),
+                    handedOver = false, attempts = d.attempts + 1, updatedAt = \(now)
+                FROM due, subscriber s
+                WHERE d.id = due.id AND s.id = d.subscriberID
+                RETURNING d.id, d.digestID, d.subscriberID, d.messageID, d.attempts, d.uncertainCount, s.email, s.name, s.status
+                """)
+            return try rows.map { row in
+                ClaimedDelivery(
+                    id: try row.get("id"), digestID: try row.get("digestid"), subscriberID: try row.get("subscriberid"),
+                    email: try row.get("email"), name: try row.get("name"),
+                    subscriberStatus: SubscriberStatus(rawValue: try row.get("status")) ?? .pending, messageID: try row.get("messageid"),
+                    attempts: Int(try row.get("attempts", as: Int32.self)), uncertainCount: Int(try row.get("uncertaincount", as: Int32.self)))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    @discardableResult
+    public func record(_ results: [DeliveryResult], owner: String, at now: Date) async throws(StoreError) -> Int {
+        guard !results.isEmpty else { return 0 }
+        // One statement for the batch: arrays, with -1 standing for "none" (arrays of optionals
+        // are not bound).
+        var ids: [Int64] = [], states: [String] = [], nexts: [Double] = [], uncertain: [Int32] = []
+        var codes: [Int32] = [], texts: [String] = []
+        for result in results {
+            let (state, next, isUncertain) = result.outcome.stored
+            ids.append(result.deliveryID)
+            states.append(state.rawValue)
+            nexts.append(next?.timeIntervalSince1970 ?? -1)
+            uncertain.append(isUncertain ? 1 : 0)
+            codes.append(Int32(clamping: result.replyCode ?? -1))
+            texts.append(result.replyText)
+        }
+        let statusChanges = results.compactMap { result in result.subscriberStatus.map { (result.deliveryID, $0.rawValue) } }
+        return try await transaction { connection in
+            let updated = try await self.rows(
+                """
+                UPDATE delivery d SET state = r.state,
+                    nextAttemptAt = CASE WHEN r.next < 0 THEN NULL ELSE to_timestamp(r.next) END,
+                    uncertainCount = d.uncertainCount + r.uncertain,
+                    replyCode = CASE WHEN r.code < 0 THEN NULL ELSE r.code END, replyText = r.text,
+                    leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = false, updatedAt = \(now)
+                FROM unnest(\(ids)::bigint[], \(states)::text[], \(nexts)::float8[], \(uncertain)::int[], \(codes)::int[], \(texts)::text[])
+                    AS r(id, state, next, uncertain, code, text)
+                WHERE d.id = r.id AND d.state = 'inflight' AND d.leaseOwner = \(owner)
+                RETURNING d.id
+                """, on: connection)
+            let updatedIDs = Set(try updated.map { try $0.get("id", as: Int64.self) })
+            let bounces = statusChanges.filter { updatedIDs.contains($0.0) }
+            if !bounces.isEmpty {
+                try await connection.query(
+                    """
+                    UPDATE subscriber s SET status = b.status, updatedAt = \(now)
+                    FROM unnest(\(bounces.map(\.0))::bigint[], \(bounces.map(\.1))::text[]) AS b(delivery, status), delivery d
+                    WHERE d.id = b.delivery AND s.id = d.subscriberID
+                    """, logger: self.logger)
+            }
+            return updatedIDs.count
+        }
+    }
+
+    public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
+        guard !deliveryIDs.isEmpty else { return [] }
+        return try await run {
+            Set(try await self.rows(
+                """
+                UPDATE delivery SET handedOver = true
+                WHERE id = ANY(\(deliveryIDs)) AND state = 'inflight' AND leaseOwner = \(owner)
+                RETURNING id
+                """
+            ).map { try $0.get("id", as: Int64.self) })
+        }
+    }
+
+    /// The mark is the row's own, committed before this returns: another instance that finds
+    /// this worker's lease expired reads it there.
+    public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = OutcomeBox()
+        Task {
+            do {
+                try await self.client.query(
+                    "UPDATE delivery SET handedOver = true WHERE id = \(deliveryID) AND leaseOwner = \(owner)", logger: self.logger)
+            } catch {
+                outcome.fail(StoreError("store \(self.settings.displayURL): \(Self.describe(error))"))
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    public func endWork(owner: String) async throws(StoreError) {
+        // Nothing kept beside the rows.
+    }
+
+    @discardableResult
+    public func renewLeases(owner: String, until leaseUntil: Date) async throws(StoreError) -> Int {
+        try await run {
+            Int(try await self.value(
+                Int64.self,
+                """
+                WITH renewed AS (
+                    UPDATE delivery SET leaseExpiresAt = \(leaseUntil) WHERE state = 'inflight' AND leaseOwner = \(owner) RETURNING 1)
+                SELECT count(*)::bigint FROM renewed
+                """) ?? 0)
+        }
+    }
+
+    @discardableResult
+    public func expireLeases(at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
+        try await expire(owners: nil, expiredBefore: now, at: now, uncertainRetries: uncertainRetries)
+    }
+
+    @discardableResult
+    public func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
+        guard !owners.isEmpty else { return 0 }
+        return try await expire(owners: Array(owners), expiredBefore: nil, at: now, uncertainRetries: uncertainRetries)
+    }
+
+    /// Releases the rows of dead workers: those of `owners`, or those whose lease ran out
+    /// before `expiredBefore`. A row handed to the transport may have gone out: `uncertain`,
+    /// due again while it has been uncertain at most `uncertainRetries` times. A row only
+    /// claimed never left: back in the queue as it was, due now, its attempt not counted.
+    private func expire(owners: [String]?, expiredBefore: Date?, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
+        try await run {
+            Int(try await self.value(
+                Int64.self,
+                """
+                WITH expired AS (
+                    UPDATE delivery SET
+                        state = CASE WHEN handedOver THEN 'uncertain' \(unescaped: Self.stateBeforeClaimSQL) END,
+                        uncertainCount = uncertainCount + CASE WHEN handedOver THEN 1 ELSE 0 END,
+                        attempts = attempts - CASE WHEN handedOver THEN 0 ELSE 1 END,
+                        nextAttemptAt = CASE WHEN NOT handedOver OR uncertainCount + 1 <= \(uncertainRetries) THEN \(now) ELSE NULL END,
+                        replyText = CASE WHEN handedOver
+                            THEN 'the worker holding this delivery stopped (lease of ' || leaseOwner || ' expired)'
+                            ELSE replyText END,
+                        replyCode = CASE WHEN handedOver THEN NULL ELSE replyCode END,
+                        leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = false, updatedAt = \(now)
+                    WHERE state = 'inflight'
+                      AND (\(owners)::text[] IS NULL OR leaseOwner = ANY(\(owners)::text[]))
+                      AND (\(expiredBefore)::timestamptz IS NULL OR leaseExpiresAt < \(expiredBefore)::timestamptz)
+                    RETURNING 1)
+                SELECT count(*)::bigint FROM expired
+                """) ?? 0)
+        }
+    }
+
+    public func leaseOwners() async throws(StoreError) -> Set<String> {
+        try await run {
+            Set(try await self.rows("SELECT DISTINCT leaseOwner FROM delivery WHERE state = 'inflight' AND leaseOwner IS NOT NULL")
+                .map { try $0.get("leaseowner", as: String.self) })
+        }
+    }
+
+    public func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError) {
+        guard !deliveryIDs.isEmpty else { return }
+        try await run {
+            try await self.client.query(
+                """
+                UPDATE delivery SET state = CASE \(unescaped: Self.stateBeforeClaimSQL) END,
+                    attempts = attempts - 1, nextAttemptAt = \(now), leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = false,
+                    updatedAt = \(now)
+                WHERE id = ANY(\(deliveryIDs)) AND state = 'inflight' AND leaseOwner = \(owner)
+                """, logger: self.logger)
+        }
+    }
+
+    static var stateBeforeClaimSQL: String { DeliveryQueueSQL.stateBeforeClaim }
+
+    public func nextDue(digestID: Int64?) async throws(StoreError) -> Date? {
+        try await run {
+            try await self.value(
+                Date?.self,
+                "SELECT min(nextAttemptAt) FROM delivery WHERE nextAttemptAt IS NOT NULL AND (\(digestID)::bigint IS NULL OR digestID = \(digestID)::bigint)"
+            ) ?? nil
+        }
+    }
+}
+
+/// The error of a blocking call's task, handed back to the blocked thread.
+private final class OutcomeBox: Sendable {
+    private let stored = Mutex<StoreError?>(nil)
+    var error: StoreError? { stored.withLock { $0 } }
+    func fail(_ error: StoreError) { stored.withLock { $0 = error } }
+}

@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "Web",
                 "Posts", "MarkdownRendering", "XMLWriting", "Feeds", "Mail", "SMTPTransport", "Digests", "Store", "PostgresStore", "Scheduling",
+                "DurableFiles",
                 "DirectoryWatching", "SystemdNotify", "CivilCalendar",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,7 +118,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Herald", "Store", "PostgresStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "herald-mail-bench", dependencies: ["Mail", "SMTPTransport", "Digests", "Posts", "MarkdownRendering", "XMLWriting"],

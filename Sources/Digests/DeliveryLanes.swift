@@ -177,13 +177,19 @@ final class DeliveryLanes: @unchecked Sendable {
         let (worker, digestID, now) = (worker, digestID, Date())
         return try Self.blocking { () async throws(StoreError) in
             let (store, settings) = (worker.store, worker.settings)
-            if expire { try await store.expireLeases(at: now, uncertainRetries: settings.policy.uncertainRetries) }
-            let rows = try await store.claim(
-                limit: settings.claimBatch, digestID: digestID, owner: settings.owner,
-                leaseUntil: now.addingTimeInterval(settings.lease), at: now)
+            if expire {
+                try await StoreRetry.run { () async throws(StoreError) in
+                    try await store.expireLeases(at: now, uncertainRetries: settings.policy.uncertainRetries)
+                }
+            }
+            let rows = try await StoreRetry.run { () async throws(StoreError) in
+                try await store.claim(
+                    limit: settings.claimBatch, digestID: digestID, owner: settings.owner,
+                    leaseUntil: now.addingTimeInterval(settings.lease), at: now)
+            }
             var found: [Int64: DeliveryWorker.Context] = [:]
             for id in Set(rows.map(\.digestID)).subtracting(known) {
-                found[id] = try await worker.context(forDigest: id)
+                found[id] = try await StoreRetry.run { () async throws(StoreError) in try await worker.context(forDigest: id) }
             }
             return (rows, found)
         }
@@ -212,7 +218,9 @@ final class DeliveryLanes: @unchecked Sendable {
             let (store, owner) = (worker.store, worker.settings.owner)
             var failure: StoreError?
             do {
-                _ = try Self.blocking { () async throws(StoreError) in try await store.record(batch, owner: owner, at: Date()) }
+                _ = try Self.blocking { () async throws(StoreError) in
+                    try await StoreRetry.run { () async throws(StoreError) in try await store.record(batch, owner: owner, at: Date()) }
+                }
                 report(snapshot)
             } catch {
                 failure = error

@@ -100,7 +100,7 @@ public struct DeliveryWorker: Sendable {
         // lane for a moment after it has returned.
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws(StoreError) -> Progress {
-        try await expireDeadWorkers()
+        try await StoreRetry.run { () async throws(StoreError) in try await expireDeadWorkers() }
         // Leases are renewed while this worker lives: a claim that takes longer than a lease
         // (a slow server, a low maxPerSecond) is not taken over by another worker mid-way.
         let leases = LeaseClock(lease: settings.lease)
@@ -129,16 +129,21 @@ public struct DeliveryWorker: Sendable {
             let leftover = lanes.endRound()
             do throws(StoreError) {
                 if !leftover.results.isEmpty {
-                    try await store.record(leftover.results, owner: settings.owner, at: Date())
+                    try await StoreRetry.run { () async throws(StoreError) in
+                        try await store.record(leftover.results, owner: settings.owner, at: Date())
+                    }
                 }
                 // Each commit reported the counts as they were when it began: the last
                 // outcomes of a round may have come in during the last commit.
                 progress(lanes.progress)
-                try await store.release(leftover.unsent.map(\.id), owner: settings.owner, at: Date())
+                try await StoreRetry.run { () async throws(StoreError) in
+                    try await store.release(leftover.unsent.map(\.id), owner: settings.owner, at: Date())
+                }
                 if let error = leftover.error { throw error }
                 // A transport that is shut down runs no lane: the rows stay queued.
                 if stop.isStopped || !lanesRan { break }
-                guard let due = try await store.nextDue(digestID: digestID), due.timeIntervalSinceNow <= retryHorizon
+                guard let due = try await StoreRetry.run({ () async throws(StoreError) in try await store.nextDue(digestID: digestID) }),
+                    due.timeIntervalSinceNow <= retryHorizon
                 else { break }
                 // Wait for the next retry, a second at a time, so that `stop` is seen.
                 let wait = min(max(0, due.timeIntervalSinceNow), 1)
@@ -152,7 +157,9 @@ public struct DeliveryWorker: Sendable {
         // it while rows are still held).
         try? await store.endWork(owner: settings.owner)
         if let failure { throw failure }
-        for digest in lanes.touchedDigests { _ = try await store.completeIfFinal(digestID: digest, at: Date()) }
+        for digest in lanes.touchedDigests {
+            _ = try await StoreRetry.run { () async throws(StoreError) in try await store.completeIfFinal(digestID: digest, at: Date()) }
+        }
         return lanes.progress
     }
 

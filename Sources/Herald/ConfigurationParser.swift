@@ -236,19 +236,17 @@ struct ConfigurationParser {
         if path != nil {
             throw reader.error("path", "give store.path or store.url, not both")
         }
-        if url.hasPrefix("sqlite:") {
+        var settings: PostgresStoreSettings
+        switch StoreSettings.parse(url: url, resolve: resolve) {
+        case .success(.sqlite(let file)):
             for key in postgresKeys where reader.has(key) {
                 throw reader.error(key, "only for a PostgreSQL store (store.url \"postgres://…\")")
             }
-            let file = String(url.dropFirst("sqlite:".count))
-            guard !file.isEmpty else { throw reader.error("url", "expected sqlite:PATH, such as \"sqlite:var/herald.sqlite\"") }
-            return .sqlite(resolve(file))
-        }
-        var settings: PostgresStoreSettings
-        switch PostgresStoreSettings.parse(url) {
-        case .success(let parsed): settings = parsed
+            return .sqlite(file)
+        case .success(.postgres(let parsed, _)):
+            settings = parsed
         case .failure(let problem):
-            throw reader.error("url", "\(problem.description); expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")
+            throw reader.error("url", problem.description)
         }
         let tls = try reader.string("tls", default: "disable")
         guard let mode = PostgresStoreSettings.TLSMode(rawValue: tls) else {

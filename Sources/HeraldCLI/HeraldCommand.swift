@@ -14,7 +14,10 @@ struct HeraldCommand: ParsableCommand {
             and feed.json for the site, for each tag and for each author.
             """,
         version: Runtime.version,
-        subcommands: [RunCommand.self, BuildCommand.self, CheckCommand.self, StatusCommand.self, DigestCommand.self, SubscribersCommand.self])
+        subcommands: [
+            RunCommand.self, BuildCommand.self, CheckCommand.self, StatusCommand.self, DigestCommand.self, SubscribersCommand.self,
+            StoreCommand.self,
+        ])
 
     /// Synchronous on purpose: a synchronous command (`build`, `check`, …) runs on the main
     /// thread and may block it. Under ArgumentParser's async `main`, it ran on a thread of

@@ -96,6 +96,21 @@ extension PostgresStore: DeliveryQueue {
     /// The mark is the row's own, committed before this returns: another instance that finds
     /// this worker's lease expired reads it there.
     public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
+        // Tried again for a few seconds: the message is only sent once its mark is committed.
+        var delay = 0.1
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try markOnce(deliveryID, owner: owner)
+            } catch {
+                if Date().addingTimeInterval(delay) > deadline { throw error }
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 1)
+            }
+        }
+    }
+
+    private func markOnce(_ deliveryID: Int64, owner: String) throws(StoreError) {
         let done = DispatchSemaphore(value: 0)
         let outcome = OutcomeBox()
         Task {

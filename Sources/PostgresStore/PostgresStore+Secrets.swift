@@ -33,3 +33,10 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// The secret called `name`, if the database keeps one.
+    public func secret(named name: String) async throws(StoreError) -> [UInt8]? {
+        try await run { try await self.value(Data.self, "SELECT value FROM secret WHERE name = \(name)").map { [UInt8]($0) } }
+    }
+}

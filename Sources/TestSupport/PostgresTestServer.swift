@@ -195,7 +195,7 @@ public final class PostgresTestServer: Sendable {
     }
 
     /// Stops the server at once (`-m fast`, then `-m immediate`, then SIGKILL) and removes its
-    /// folder, data and log included. Idempotent; the watchdog then exits within a second.
+    /// folder, data and log included, then ends the watchdog. Idempotent.
     public func stop() {
         state.withLock { state in
             guard !state.removed else { return }
@@ -361,11 +361,12 @@ private struct Cluster: Sendable {
     func startWatchdog() throws(PostgresTestServerError) -> pid_t {
         let script = """
             trap '' HUP INT TERM QUIT PIPE
+            PATH=/usr/sbin:/usr/bin:/sbin:/bin
             pid=$1 start=$2 root=$3 data=$4 bin=$5 owner=$6
             alive() {
                 { read -r line < "/proc/$pid/stat"; } 2>/dev/null || return 1
                 set -- ${line##*") "}
-                [ "$1" != Z ] && [ "${20}" = "$start" ]
+                [ "$1" != Z ] && { [ -z "$start" ] || [ "${20}" = "$start" ]; }
             }
             while alive && [ -d "$root" ]; do sleep 1; done
             [ -d "$root" ] || exit 0

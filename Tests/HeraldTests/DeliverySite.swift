@@ -17,7 +17,9 @@ struct DeliverySite {
 
     /// A site whose mail goes to `smtp://127.0.0.1:port` (no TLS), with `delivery` as the
     /// config's delivery section (commitBatch added), and one published post.
-    init(port: Int, concurrency: Int = 4, commitBatch: Int = 8, delivery: String = "") throws {
+    /// `storeURL`: a `postgres://` database instead of the SQLite file.
+    init(port: Int, concurrency: Int = 4, commitBatch: Int = 8, delivery: String = "", storeURL: String? = nil) throws {
+        let store = storeURL.map { #"{ "url": "\#($0)" }"# } ?? #"{ "path": "var/herald.sqlite" }"#
         let deliveryItems = (["\"commitBatch\": \(commitBatch)"] + (delivery.isEmpty ? [] : [delivery])).joined(separator: ", ")
         site = try SiteFixture(configuration: """
             {
@@ -25,7 +27,7 @@ struct DeliverySite {
                         "timeZone": "Europe/Paris", "author": { "name": "Le bureau", "email": "bureau@amis.example.org" } },
               "posts": { "directory": "posts" },
               "feeds": { "directory": "feeds" },
-              "store": { "path": "var/herald.sqlite" },
+              "store": \(store),
               "mail": { "from": "Les Amis <lettre@amis.example.org>",
                         "transport": { "kind": "smtp", "url": "smtp://127.0.0.1:\(port)", "tls": "none",
                                        "concurrency": \(concurrency), "timeout": 30 } },

@@ -202,6 +202,7 @@ final class DeliveryLanes: @unchecked Sendable {
         defer { condition.unlock() }
         while results.count + committing >= worker.settings.commitBatch && error == nil { condition.wait() }
         results.append(result)
+        DeliveryMetrics.count(result)
         switch result.outcome {
         case .sent: counts.sent += 1
         case .deferred: counts.deferred += 1

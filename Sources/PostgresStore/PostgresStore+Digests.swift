@@ -106,6 +106,16 @@ extension PostgresStore: DigestStore {
         }
     }
 
+    public func deliveryCounts() async throws(StoreError) -> DeliveryCounts {
+        try await run {
+            var counts = DeliveryCounts()
+            for row in try await self.rows("SELECT state, count(*)::bigint AS n FROM delivery GROUP BY state") {
+                if let state = DeliveryState(rawValue: try row.get("state")) { counts.byState[state] = Int(try row.get("n", as: Int64.self)) }
+            }
+            return counts
+        }
+    }
+
     public func completeIfFinal(digestID: Int64, at now: Date) async throws(StoreError) -> Bool {
         try await run {
             try await self.client.query(

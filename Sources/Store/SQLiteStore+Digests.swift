@@ -111,6 +111,16 @@ extension SQLiteStore: DigestStore {
         }
     }
 
+    public func deliveryCounts() async throws(StoreError) -> DeliveryCounts {
+        try await read { db in
+            var counts = DeliveryCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM delivery GROUP BY state") {
+                if let state = DeliveryState(rawValue: row["state"]) { counts.byState[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     public func completeIfFinal(digestID: Int64, at now: Date) async throws(StoreError) -> Bool {
         try await write { db in
             try db.execute(

@@ -53,6 +53,8 @@ public protocol DigestStore: Sendable {
     /// Every digest, newest first, with its delivery counts.
     func digests() async throws(StoreError) -> [(digest: Digest, counts: DeliveryCounts)]
     func counts(digestID: Int64) async throws(StoreError) -> DeliveryCounts
+    /// Every digest's deliveries per state, added up: the queue's depth.
+    func deliveryCounts() async throws(StoreError) -> DeliveryCounts
     /// Marks the digest completed when every delivery is final; returns whether it is.
     func completeIfFinal(digestID: Int64, at now: Date) async throws(StoreError) -> Bool
     /// Puts the digest's `failed`, `deferred` and `uncertain` deliveries back in the queue,

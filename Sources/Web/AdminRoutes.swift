@@ -23,11 +23,7 @@ struct AdminRoutes: Sendable {
     }
 
     func handle(_ request: Request, path: Substring) async -> Response {
-        guard authorized(request), let backend else {
-            return Self.json(
-                401, Array(#"{"error":"a valid bearer token is needed (http.adminTokenFile)"}"#.utf8),
-                extra: [.wwwAuthenticate: "Bearer realm=\"herald\""])
-        }
+        guard authorized(request), let backend else { return Self.unauthorized() }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         switch (request.method, segments.count) {
         case (.get, 1) where segments[0] == "status":
@@ -41,6 +37,12 @@ struct AdminRoutes: Sendable {
             break
         }
         return Self.json(404, Array(#"{"error":"no such admin endpoint"}"#.utf8))
+    }
+
+    /// 401, with the challenge RFC 6750 asks for.
+    static func unauthorized() -> Response {
+        json(401, Array(#"{"error":"a valid bearer token is needed (http.adminTokenFile)"}"#.utf8),
+            extra: [.wwwAuthenticate: "Bearer realm=\"herald\""])
     }
 
     private static func reply(_ reply: AdminReply) -> Response { json(reply.status, reply.json) }

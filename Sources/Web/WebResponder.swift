@@ -34,6 +34,7 @@ struct WebResponder: HTTPResponder {
     }
 
     private func log(_ request: Request, path: String, status: Int, since start: ContinuousClock.Instant) {
+        RequestMetrics.count(path: path, status: status)
         let elapsed = ContinuousClock.now - start
         // Hundredths of a millisecond, written without floating-point formatting.
         let hundredths = Int(elapsed.components.seconds) * 100_000 + Int(elapsed.components.attoseconds / 10_000_000_000_000)

@@ -20,6 +20,7 @@ public struct WebServer: Service {
     let mail: ConfirmationMail?
     let send: ConfirmationOutbox.Send?
     let admin: (any AdminBackend)?
+    let metrics: MetricsEndpoint?
     let logger: Logger
     /// Called once the port is bound, with the address bound (the port, when 0 was asked for).
     let onListening: @Sendable (String, Int) -> Void
@@ -31,7 +32,7 @@ public struct WebServer: Service {
     public init(
         settings: WebSettings, feeds: PublishedFeeds, store: any SubscriberStore, tokens: SubscriberTokens,
         mail: ConfirmationMail?, send: (@Sendable (OutgoingMessage) async -> DeliveryOutcome)?, admin: (any AdminBackend)?,
-        logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+        metrics: MetricsEndpoint? = nil, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
     ) {
         self.settings = settings
         self.feeds = feeds
@@ -40,6 +41,7 @@ public struct WebServer: Service {
         self.mail = mail
         self.send = send
         self.admin = admin
+        self.metrics = metrics
         self.logger = logger
         self.onListening = onListening
     }
@@ -88,6 +90,15 @@ public struct WebServer: Service {
             router.on("/", method: method) { _, _ in desk.page(.ok, pages.home(subscriptionsOpen: subscriptionsOpen)) }
             // The feed files themselves are served by `WebResponder`, before the router.
             router.on("/feeds/", method: method) { _, _ in desk.page(.ok, pages.feedIndex(feeds.catalog)) }
+        }
+        // The metrics say how many subscribers and deliveries there are: for the admin's
+        // token holders only (Prometheus sends it with `authorization: credentials_file`).
+        let metrics = self.metrics
+        router.get("/metrics") { request, _ in
+            guard adminRoutes.authorized(request), let metrics else { return AdminRoutes.unauthorized() }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: await metrics.body())))
         }
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))

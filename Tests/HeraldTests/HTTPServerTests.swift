@@ -183,6 +183,20 @@ import Glibc
         let digestID = try #require(next.json["digest"] as? Int)
         #expect(try web.waitFor { try web.admin("/admin/digests/\(digestID)").json["status"] as? String == "completed" })
         #expect(try web.mail(to: email, timeout: 1).count == 2, "the confirmation and the first digest, nothing after")
+
+        // What the daemon counted, as Prometheus reads it.
+        let metrics = try web.request("/metrics", headers: ["Authorization: Bearer \(WebSite.adminToken)"])
+        #expect(metrics.status == 200 && metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        for line in [
+            #"herald_deliveries_total{outcome="sent"} 3"#, #"herald_smtp_replies_total{class="2xx"} 3"#,
+            #"herald_queue_deliveries{state="sent"} 3.0"#, #"herald_http_requests_total{route="unsubscribe",status="200"} 3"#,
+            #"herald_http_requests_total{route="confirm",status="400"} 5"#,
+        ] {
+            #expect(metrics.text.contains(line + "\n"), "\(line) in \(metrics.text)")
+        }
+        #expect(metrics.text.contains(#"herald_feed_builds_total{result="ok"}"#) && metrics.text.contains("herald_feed_build_duration_seconds_bucket"))
+        #expect(metrics.text.contains("herald_info{"))
+        #expect(try web.request("/metrics").status == 401)
     }
 
     @Test func manySignUpsForOneAddressSendOneMail() throws {

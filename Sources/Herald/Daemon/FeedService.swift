@@ -100,10 +100,15 @@ struct FeedService: Service {
         switch outcome {
         case .failure(let error):
             logger.error("feeds not updated: \(error.description)", metadata: ["reason": "\(reason)"])
+            HeraldMetrics.built(seconds: nil, rejected: nil, published: nil)
             return nil
         case .success(let (result, next)):
             state = next
             onPublished(result)
+            HeraldMetrics.built(
+                seconds: result.duration,
+                rejected: Set(result.snapshot.diagnostics.filter { $0.severity == .error }.map(\.file)).count,
+                published: result.publishedCount)
             for diagnostic in result.snapshot.diagnostics {
                 let metadata: Logger.Metadata = ["file": "\(diagnostic.file)"]
                 if diagnostic.severity == .error {

@@ -39,6 +39,8 @@ public struct HeraldDaemon: Sendable {
 
     /// Runs until SIGTERM; returns the process's exit status (1: it could not start).
     public func run() async -> Int32 {
+        // Before anything counts: the metrics system is bootstrapped once per process.
+        _ = HeraldMetrics.registry
         var configuration: Configuration
         do {
             configuration = try Configuration.load(path: configurationPath)

@@ -50,7 +50,8 @@ enum WebServerSetup {
         }
         return WebServer(
             settings: settings, feeds: feeds, store: store, tokens: tokens, mail: mail, send: send,
-            admin: DaemonAdmin(configuration: configuration, store: store), logger: logger, onListening: onListening)
+            admin: DaemonAdmin(configuration: configuration, store: store), metrics: HeraldMetrics.endpoint(store: store),
+            logger: logger, onListening: onListening)
     }
 
     /// The admin token: `http.adminTokenFile`, else systemd's `admin-token` credential, else

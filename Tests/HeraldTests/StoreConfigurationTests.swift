@@ -1,0 +1,54 @@
+import Foundation
+import Herald
+import Testing
+
+/// `store.url` and its companions, read strictly: every mistake names its key.
+@Suite struct StoreConfigurationTests {
+    func parse(_ store: String) -> Result<Configuration, ConfigurationError> {
+        let json = """
+            { "site": { "title": "T", "url": "https://example.org/" }, "store": \(store) }
+            """
+        do {
+            return .success(try Configuration.parse(Data(json.utf8), file: URL(fileURLWithPath: "/srv/site/config.json"), displayName: "config.json"))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test func sqliteAndPostgresURLs() throws {
+        let sqlite = try parse(#"{ "url": "sqlite:data/h.sqlite" }"#).get()
+        #expect(sqlite.store == .sqlite(URL(fileURLWithPath: "/srv/site/data/h.sqlite")))
+        #expect(sqlite.tokenKeyFile.path == "/srv/site/data/token.key")
+        let postgres = try parse(#"{ "url": "postgres://herald@db.example.org:5433/lettres", "poolSize": 4, "passwordFile": "pw", "tls": "verify-full" }"#).get()
+        guard case .postgres(let settings, let passwordFile) = postgres.store else {
+            Issue.record("not a PostgreSQL store")
+            return
+        }
+        #expect(settings.host == "db.example.org" && settings.port == 5433 && settings.user == "herald" && settings.database == "lettres")
+        #expect(settings.poolSize == 4 && settings.tls == .verifyFull && passwordFile?.path == "/srv/site/pw")
+        #expect(postgres.tokenKeyFile.path == "/srv/site/var/token.key")
+        #expect(try parse(#"{ "path": "x.sqlite" }"#).get().storePath?.path == "/srv/site/x.sqlite")
+    }
+
+    @Test(arguments: [
+        (#"{ "url": "postgres://herald:secret@db/lettres" }"#, "store.url", "password in the URL"),
+        (#"{ "url": "postgres://db/lettres" }"#, "store.url", "missing user"),
+        (#"{ "url": "postgres://herald@db" }"#, "store.url", "missing database"),
+        (#"{ "url": "mysql://herald@db/x" }"#, "store.url", "expected sqlite:PATH or postgres://"),
+        (#"{ "url": "sqlite:" }"#, "store.url", "sqlite:PATH"),
+        (#"{ "url": "sqlite:a.sqlite", "path": "b.sqlite" }"#, "store.path", "not both"),
+        (#"{ "path": "a.sqlite", "tls": "verify-full" }"#, "store.tls", "only for a PostgreSQL store"),
+        (#"{ "url": "postgres://h@db/x", "tls": "prefer" }"#, "store.tls", "\"disable\" or \"verify-full\""),
+        (#"{ "url": "postgres://h@db/x", "caFile": "ca.pem" }"#, "store.caFile", "verify-full"),
+        (#"{ "url": "postgres://h@db/x", "poolSize": 0 }"#, "store.poolSize", "from 1 to 100"),
+        (#"{ "url": "postgres://h@db/x?sslmode=require" }"#, "store.url", "not in the URL"),
+    ])
+    func mistakesNameTheirKey(store: String, key: String, says: String) {
+        guard case .failure(let error) = parse(store) else {
+            Issue.record("\(store) was accepted")
+            return
+        }
+        #expect(error.keyPath == key, "\(error)")
+        #expect(error.description.contains(says), "\(error)")
+    }
+}

@@ -96,8 +96,12 @@ import Glibc
         #expect(web.run.stderr.contains("<6>GET /feeds/atom.xml 304 "), "one log line per request")
     }
 
-    @Test func signUpConfirmDigestOneClickUnsubscribe() throws {
-        let web = try WebSite()
+    /// On both stores: the daemon, its pages and its deliveries on PostgreSQL too.
+    @Test(arguments: ["sqlite", "postgres"])
+    func signUpConfirmDigestOneClickUnsubscribe(store: String) throws {
+        let url = store == "postgres" ? try PostgresTestServer.sharedServer().makeDatabase() : nil
+        defer { if let url { try? PostgresTestServer.sharedServer().dropDatabase(url) } }
+        let web = try WebSite(storeURL: url)
         try web.site.importSubscribers(0..<1)
         let email = "jeanne.dupont@example.org"
 
@@ -132,6 +136,7 @@ import Glibc
         var forged = Array(token)
         forged[forged.count / 2] = forged[forged.count / 2] == "a" ? "b" : "a"
         let id = try #require(try web.subscriber(email)?["id"] as? Int)
+        // With PostgreSQL the daemon wrote the database's key into this file at start.
         let key = try SubscriberTokens(keyFile: web.site.site.folder.url.appendingPathComponent("var/token.key"))
         let expired = key.token(for: "\(id) hebdo \(Int(Date().timeIntervalSince1970) - 49 * 3600)", purpose: .confirm)
         let unsubscribeToken = key.token(for: "\(id)", purpose: .unsubscribe)

@@ -26,9 +26,10 @@ final class WebSite {
         link.hasPrefix(publicURL) ? "/" + link.dropFirst(publicURL.count) : nil
     }
 
-    init(http extra: String = "") throws {
+    /// `storeURL`: a PostgreSQL database instead of the SQLite file.
+    init(http extra: String = "", storeURL: String? = nil) throws {
         smtp = try SMTPTestServer()
-        site = try DeliverySite(port: smtp.port)
+        site = try DeliverySite(port: smtp.port, storeURL: storeURL)
         port = freeLoopbackPort()
         var config = try String(contentsOfFile: site.config, encoding: .utf8)
         config = config.replacingOccurrences(

@@ -8,7 +8,8 @@ extension PostgresStore: SubscriberStore {
     ) async throws(StoreError) -> SubscriberChanges {
         guard !inputs.isEmpty else { return SubscriberChanges() }
         return try await transaction { connection in
-            // The rows already there, in one query; then one insert and one update for all.
+            // The rows already there, in one query; then one insert and one update for all. An
+            // address another instance inserts meanwhile is left as that instance made it.
             let emails = inputs.map { Subscriber.normalizedEmail($0.email) }
             var existing: [String: (id: Int64, name: String?, status: SubscriberStatus, newsletters: String)] = [:]
             for row in try await self.rows(
@@ -58,6 +59,7 @@ extension PostgresStore: SubscriberStore {
                     SELECT e, CASE WHEN h THEN n END, \(status.rawValue), l, \(now), \(now)
                     FROM unnest(\(inserts.emails)::text[], \(inserts.names)::text[], \(inserts.hasName)::boolean[], \(inserts.newsletters)::text[])
                         AS i(e, n, h, l)
+                    ON CONFLICT (email) DO NOTHING
                     """, logger: self.logger)
             }
             if !updates.ids.isEmpty {

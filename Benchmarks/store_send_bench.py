@@ -546,7 +546,7 @@ def run_case(case: str, tag: str, herald: str, sink_bin: str, sink_env: dict, cl
     finally:
         sink.stop()
         if not ok:
-            log(f"{case}: its site, store and the herald output are kept in {folder}")
+            log(f"{case}: its site, store and sink counters are kept in {folder}")
     if database:
         cluster.drop_database(database)
     shutil.rmtree(folder, ignore_errors=True)
@@ -630,6 +630,33 @@ def print_report(results: dict[str, list[dict]], count: int, rounds: int) -> Non
         print("two PostgreSQL instances / one: not measured (--skip-postgres)")
 
 
+def descendants(root: int) -> list[int]:
+    """The processes under `root` (children first), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = proc_stat(int(entry))
+            if fields:
+                children.setdefault(int(fields[1]), []).append(int(entry))
+    found, queue = [], [root]
+    while queue:
+        for child in children.get(queue.pop(0), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def on_signal(number: int, frame) -> None:
+    # subprocess kills GNU time on the way out, not the herald under it: SIGTERM everything
+    # under this process first (herald then lets its messages in flight finish and exits).
+    for pid in descendants(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    sys.exit(128 + number)
+
+
 def filesystem(path: str) -> str:
     proc = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True)
     return proc.stdout.strip() or "?"
@@ -655,7 +682,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--count and --rounds must be >= 1, --warmup >= 0")
     # SIGTERM (and SIGHUP) unwind like Ctrl-C: the finally blocks stop the cluster and the sinks.
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda number, frame: sys.exit(128 + number))
+        signal.signal(signum, on_signal)
     if args.check_postgres:
         return check_postgres()
     if not os.access(GNU_TIME, os.X_OK):

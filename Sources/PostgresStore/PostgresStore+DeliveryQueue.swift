@@ -93,8 +93,8 @@ extension PostgresStore: DeliveryQueue {
         }
     }
 
-    /// The mark is the row's own, committed before this returns: another instance that finds
-    /// this worker's lease expired reads it there.
+    /// The mark is the row's own, committed before this returns (through `HandoverMarker`):
+    /// another instance that finds this worker's lease expired reads it there.
     public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
         // Tried again for a few seconds: the message is only sent once its mark is committed.
         var delay = 0.1
@@ -111,19 +111,7 @@ extension PostgresStore: DeliveryQueue {
     }
 
     private func markOnce(_ deliveryID: Int64, owner: String) throws(StoreError) {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = OutcomeBox()
-        Task {
-            do {
-                try await self.client.query(
-                    "UPDATE delivery SET handedOver = true WHERE id = \(deliveryID) AND leaseOwner = \(owner)", logger: self.logger)
-            } catch {
-                outcome.fail(StoreError("store \(self.settings.displayURL): \(Self.describe(error))"))
-            }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
+        try marker.mark(deliveryID, owner: owner)
     }
 
     public func endWork(owner: String) async throws(StoreError) {
@@ -215,9 +203,4 @@ extension PostgresStore: DeliveryQueue {
     }
 }
 
-/// The error of a blocking call's task, handed back to the blocked thread.
-private final class OutcomeBox: Sendable {
-    private let stored = Mutex<StoreError?>(nil)
-    var error: StoreError? { stored.withLock { $0 } }
-    func fail(_ error: StoreError) { stored.withLock { $0 = error } }
-}
+

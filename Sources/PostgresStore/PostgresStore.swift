@@ -18,6 +18,8 @@ import Store
 /// committed.
 public final class PostgresStore: Sendable {
     let client: PostgresClient
+    /// The handed-over marks, over connections of their own.
+    let marker: HandoverMarker
     let logger: Logger
     private let running: Task<Void, Never>
     public let settings: PostgresStoreSettings
@@ -31,23 +33,27 @@ public final class PostgresStore: Sendable {
     ) async throws(StoreError) {
         self.settings = settings
         self.logger = logger
-        let tls: PostgresClient.Configuration.TLS
-        switch settings.tls {
-        case .disable:
-            tls = .disable
-        case .verifyFull:
+        var ssl: TLSConfiguration?
+        if settings.tls == .verifyFull {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .fullVerification
             if let caFile = settings.caFile { configuration.trustRoots = .file(caFile.path) }
-            tls = .require(configuration)
+            ssl = configuration
+        }
+        let connectionTLS: PostgresConnection.Configuration.TLS
+        do {
+            connectionTLS = try ssl.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
+        } catch {
+            throw StoreError("store \(settings.displayURL): cannot set up TLS: \(error); check store.caFile")
         }
         var configuration = PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.user, password: password, database: settings.database,
-            tls: tls)
+            tls: ssl.map { .require($0) } ?? .disable)
         configuration.options.maximumConnections = settings.poolSize
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
+        marker = HandoverMarker(settings: settings, password: password, tls: connectionTLS, logger: logger)
         running = Task { await client.run() }
         if migrate {
             do {

@@ -54,7 +54,7 @@ import Glibc
             if kills == 1 { senders.append(try site.start("digest", "send", "hebdo")) }
         }
         for sender in senders {
-            #expect(sender.wait(timeout: 180) == 0, "\(sender.stdout)\(sender.stderr.suffix(2000))")
+            #expect(sender.wait(timeout: 180) == 0, "\(sender.stdout)\(sender.stderr.prefix(3000))")
         }
         // Rows the killed processes held are resent by whoever finds their leases dead.
         var finalRuns = 0

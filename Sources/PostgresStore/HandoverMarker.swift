@@ -57,7 +57,7 @@ final class HandoverMarker: Sendable {
         }
         do {
             _ = try connection.query(
-                "UPDATE delivery SET handedOver = true WHERE id = \(id) AND leaseOwner = \(owner)", logger: logger
+                "SELECT heraldMarkHandedOver(\(id), \(owner))", logger: logger
             ).wait()
         } catch {
             connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }

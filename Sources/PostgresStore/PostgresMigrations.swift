@@ -69,10 +69,13 @@ enum PostgresMigrations {
                 replyText text,
                 updatedAt timestamptz NOT NULL,
                 UNIQUE (digestID, subscriberID)
-            )
+            ) WITH (fillfactor = 80)
             """,
-            "CREATE INDEX delivery_due ON delivery(nextAttemptAt) WHERE nextAttemptAt IS NOT NULL",
-            "CREATE INDEX delivery_digest_due ON delivery(digestID, nextAttemptAt) WHERE nextAttemptAt IS NOT NULL",
+            // The claims' order, id included: PostgreSQL's index entries are not ordered by id
+            // within a key (SQLite's carry the rowid), and a claim that had to sort every due row
+            // to take the first 64 made a digest of 100,000 quadratic.
+            "CREATE INDEX delivery_due ON delivery(nextAttemptAt, id) WHERE nextAttemptAt IS NOT NULL",
+            "CREATE INDEX delivery_digest_due ON delivery(digestID, nextAttemptAt, id) WHERE nextAttemptAt IS NOT NULL",
             "CREATE INDEX delivery_lease ON delivery(leaseExpiresAt) WHERE state = 'inflight'",
             "CREATE INDEX delivery_digest_state ON delivery(digestID, state)",
             "CREATE INDEX delivery_subscriber ON delivery(subscriberID)",
@@ -83,6 +86,15 @@ enum PostgresMigrations {
                 takenAt timestamptz NOT NULL,
                 PRIMARY KEY (newsletterID, fireAt)
             )
+            """,
+            // The handed-over mark, one call per message: a PL/pgSQL function keeps its
+            // statement's plan for the session, where a query would be planned at every call.
+            """
+            CREATE FUNCTION heraldMarkHandedOver(deliveryID bigint, owner text) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE delivery SET handedOver = true WHERE id = deliveryID AND leaseOwner = owner;
+            END
+            $$
             """,
             // The secret that signs confirm and unsubscribe links: one for every instance.
             "CREATE TABLE secret (name text PRIMARY KEY, value bytea NOT NULL)",

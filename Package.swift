@@ -144,7 +144,9 @@ let package = Package(
         .testTarget(name: "SystemdNotifyTests", dependencies: ["SystemdNotify", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Gzip", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebTests", dependencies: ["Web", "Gzip", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Gzip", "Posts", "CivilCalendar", "MarkdownRendering", "TestSupport"], swiftSettings: swiftSettings),

@@ -95,31 +95,36 @@ final class DeliveryLanes: @unchecked Sendable {
     private func drive(_ send: (OutgoingMessage) -> DeliveryOutcome) {
         locked { lanesStarted += 1 }
         while let (delivery, context) = take() {
-            add(worker.deliver(delivery, context: context, send: send))
+            switch worker.deliver(delivery, context: context, send: send) {
+            case .result(let result):
+                add(result)
+            case .notHandedOver(let error):
+                // Not marked, so not sent: the row goes back with the rest of the claim.
+                locked {
+                    self.error = self.error ?? error
+                    claimed.insert(delivery, at: claimed.startIndex)
+                }
+                return
+            }
         }
     }
 
-    /// The next row, marked handed over, and its digest's context; `nil` when the lane should
-    /// end. The row is marked by this lane just before it is sent (one append on this thread,
-    /// no hand-off): should the process die now, only the rows in flight may have gone out, and
-    /// the rest of the claim goes back as it was. Nothing is sent once the leases may have run
-    /// out (the process was suspended longer than a lease): another worker may have the rows.
+    /// The next row and its digest's context; `nil` when the lane should end. The row is marked
+    /// handed over by `DeliveryWorker.deliver`, on this thread, just before it is sent: should
+    /// the process die now, only the rows in flight may have gone out, and the rest of the
+    /// claim goes back as it was. Nothing is sent once the leases may have run out (the process
+    /// was suspended longer than a lease): another worker may have the rows.
     private func take() -> (ClaimedDelivery, DeliveryWorker.Context?)? {
         guard let (row, context) = nextClaimed() else { return nil }
-        do throws(StoreError) {
-            guard leases.areHeld else {
-                throw StoreError("the leases of \(worker.settings.owner) ran out (the process was suspended?); nothing more is sent by it")
-            }
-            try worker.store.markHandedOverBlocking(row.id, owner: worker.settings.owner)
-            return (row, context)
-        } catch {
-            // Not marked, so not sent: the row goes back with the rest of the claim.
+        guard leases.areHeld else {
+            let error = StoreError("the leases of \(worker.settings.owner) ran out (the process was suspended?); nothing more is sent by it")
             locked {
                 self.error = self.error ?? error
                 claimed.insert(row, at: claimed.startIndex)
             }
             return nil
         }
+        return (row, context)
     }
 
     /// The next claimed row. The lane that takes one when fewer than `concurrency` stay

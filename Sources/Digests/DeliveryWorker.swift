@@ -184,26 +184,47 @@ public struct DeliveryWorker: Sendable {
         return Context(mailer: mailer, prepared: prepared, plannedAt: digest.createdAt)
     }
 
-    /// Makes `delivery`'s message and sends it with `send`, on the calling thread.
+    /// What became of a row a lane took.
+    enum LaneOutcome {
+        case result(DeliveryResult)
+        /// Its mark could not be committed: it was not sent, and goes back with the claim.
+        case notHandedOver(StoreError)
+    }
+
+    /// Makes `delivery`'s message and sends it with `send`, on the calling thread. The row's
+    /// handed-over mark is started before the message is made and waited for before it is
+    /// sent: the mark's round trip to the store overlaps the making.
     func deliver(
         _ delivery: ClaimedDelivery, context: Context?, send: (OutgoingMessage) -> DeliveryOutcome
-    ) -> DeliveryResult {
+    ) -> LaneOutcome {
         guard delivery.subscriberStatus == .confirmed else {
-            return DeliveryResult(
-                deliveryID: delivery.id, outcome: .skipped, replyText: "subscriber is \(delivery.subscriberStatus.rawValue)")
+            return .result(DeliveryResult(
+                deliveryID: delivery.id, outcome: .skipped, replyText: "subscriber is \(delivery.subscriberStatus.rawValue)"))
         }
         guard let context, let mailer = context.mailer, let prepared = context.prepared else {
             let problem = context?.problem ?? .unreadableContent(digestID: delivery.digestID)
-            return DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: problem.description)
+            return .result(DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: problem.description))
         }
-        let message: OutgoingMessage
+        let handover = store.beginHandover(delivery.id, owner: settings.owner)
+        let made: Result<OutgoingMessage, DigestMailError>
         do {
-            message = try mailer.message(for: delivery, prepared: prepared)
+            made = .success(try mailer.message(for: delivery, prepared: prepared))
         } catch {
-            return DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: error.description)
+            made = .failure(error)
         }
-        let outcome = send(message)
-        return settings.policy.result(for: delivery, outcome: outcome, plannedAt: context.plannedAt, at: Date())
+        // Waited for in every case: a mark under way holds a connection until then.
+        do {
+            try handover.wait()
+        } catch {
+            return .notHandedOver(error)
+        }
+        switch made {
+        case .failure(let error):
+            return .result(DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: error.description))
+        case .success(let message):
+            let outcome = send(message)
+            return .result(settings.policy.result(for: delivery, outcome: outcome, plannedAt: context.plannedAt, at: Date()))
+        }
     }
 
     /// Leases held by processes of this host that no longer exist are released at once,

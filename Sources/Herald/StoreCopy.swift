@@ -51,16 +51,27 @@ public struct StoreCopy: Sendable {
             key = try await (source as? PostgresStore)?.secret(named: "token-key")
         }
         guard let key, key.count >= 32 else { return false }
+        // The target may have a key already (an instance ran on it before the copy): then the
+        // links already mailed would not work with it, and nothing is overwritten: say so.
+        let kept: [UInt8]?
+        let place: String
         switch to {
         case .sqlite(let path):
             let file = Self.keyFile(beside: path).path
+            place = file
             do {
-                _ = try AtomicFile.create(file, with: key, mode: 0o600)
+                kept = try AtomicFile.create(file, with: key, mode: 0o600) ? key : FileManager.default.contents(atPath: file).map { [UInt8]($0) }
             } catch {
                 throw StoreError("token key \(file): cannot write it: \(error)")
             }
-        case .postgres:
-            _ = try await (target as? PostgresStore)?.sharedSecret(named: "token-key", proposal: key)
+        case .postgres(let settings, _):
+            place = "\(settings.displayURL) (its secret table)"
+            kept = try await (target as? PostgresStore)?.sharedSecret(named: "token-key", proposal: key)
+        }
+        guard kept == key else {
+            throw StoreError(
+                "the rows are copied, but \(place) already holds another token key: links mailed from the source would not work; "
+                    + "remove it and copy again into an empty store")
         }
         return true
     }

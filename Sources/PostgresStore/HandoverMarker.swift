@@ -39,30 +39,39 @@ final class HandoverMarker: Sendable {
         for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
     }
 
+    /// Sends the mark of row `id` now, on a connection of its own, and returns what waits for
+    /// its commit; `nil` when no connection could be had (the caller marks the slow way).
+    func begin(_ id: Int64, owner: String) -> EventLoopFuture<Void>? {
+        guard let connection = try? self.connection() else { return nil }
+        return connection.query("SELECT heraldMarkHandedOver(\(id), \(owner))", logger: logger).map { _ in () }
+            .always { [self] result in
+                if case .success = result {
+                    self.idle.withLock { $0.append(connection) }
+                } else {
+                    connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+                }
+            }
+    }
+
+    /// An idle connection, or a new one (blocking the calling thread while it connects).
+    private func connection() throws -> PostgresConnection {
+        if let kept = idle.withLock({ $0.popLast() }), !kept.isClosed { return kept }
+        return try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+            id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
+        ).wait()
+    }
+
     /// Blocks the calling thread (never an event loop's) until row `id` is marked, if `owner`
     /// holds it.
     func mark(_ id: Int64, owner: String) throws(StoreError) {
-        let connection: PostgresConnection
-        do {
-            if let kept = idle.withLock({ $0.popLast() }), !kept.isClosed {
-                connection = kept
-            } else {
-                connection = try PostgresConnection.connect(
-                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                    id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
-                ).wait()
-            }
-        } catch {
-            throw StoreError("store \(displayURL): cannot connect to mark a delivery: \(PostgresStore.describe(error))")
+        guard let started = begin(id, owner: owner) else {
+            throw StoreError("store \(displayURL): cannot connect to mark a delivery handed over")
         }
         do {
-            _ = try connection.query(
-                "SELECT heraldMarkHandedOver(\(id), \(owner))", logger: logger
-            ).wait()
+            try started.wait()
         } catch {
-            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
             throw StoreError("store \(displayURL): \(PostgresStore.describe(error))")
         }
-        idle.withLock { $0.append(connection) }
     }
 }

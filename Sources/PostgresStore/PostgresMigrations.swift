@@ -49,8 +49,6 @@ enum PostgresMigrations {
                 completedAt timestamptz
             )
             """,
-            // At most one digest of a newsletter sending, whatever the instances do.
-            "CREATE UNIQUE INDEX digest_one_sending ON digest(newsletterID) WHERE status = 'sending'",
             "CREATE INDEX digest_newsletter ON digest(newsletterID, status)",
             """
             CREATE TABLE delivery (

@@ -114,6 +114,16 @@ extension PostgresStore: DeliveryQueue {
         try marker.mark(deliveryID, owner: owner)
     }
 
+    /// The mark is sent at once and waited for when the lane is about to send; if it fails
+    /// (a connection lost), it is made again the slow way, with retries.
+    public func beginHandover(_ deliveryID: Int64, owner: String) -> PendingHandover {
+        let started = marker.begin(deliveryID, owner: owner)
+        return PendingHandover { () throws(StoreError) in
+            if let started, (try? started.wait()) != nil { return }
+            try self.markHandedOverBlocking(deliveryID, owner: owner)
+        }
+    }
+
     public func endWork(owner: String) async throws(StoreError) {
         // Nothing kept beside the rows.
     }

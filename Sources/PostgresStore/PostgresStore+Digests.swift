@@ -36,7 +36,7 @@ extension PostgresStore: DigestStore {
         let postIDs = DigestPlan.encodePostIDs(plan.postIDs)
         return try await transaction { connection -> (digest: Digest, deliveries: Int)? in
             // One planner per newsletter at a time, across every instance: the check and the
-            // inserts below see no other plan in between.
+            // inserts below see no other plan in between (the lock is released at commit).
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(hashtext('herald.plan.' || \(plan.newsletterID)))", logger: self.logger)
             let sending = try await self.value(
@@ -139,15 +139,10 @@ extension PostgresStore: DigestStore {
                     RETURNING 1)
                 SELECT count(*)::bigint FROM queued
                 """, on: connection) ?? 0
+            // A completed digest is sending again: `digest send` and the daemon resume it.
             if queued > 0 {
-                // The newsletter may have planned another digest since: then this one is resumed
-                // after it (the one-sending rule holds).
                 try await connection.query(
-                    """
-                    UPDATE digest SET status = 'sending', completedAt = NULL
-                    WHERE id = \(digestID) AND NOT EXISTS (
-                        SELECT 1 FROM digest other WHERE other.newsletterID = digest.newsletterID AND other.status = 'sending')
-                    """, logger: self.logger)
+                    "UPDATE digest SET status = 'sending', completedAt = NULL WHERE id = \(digestID)", logger: self.logger)
             }
             return Int(queued)
         }

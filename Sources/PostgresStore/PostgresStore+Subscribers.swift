@@ -19,22 +19,23 @@ extension PostgresStore: SubscriberStore {
                     try row.get("id"), try row.get("name"), SubscriberStatus(rawValue: try row.get("status")) ?? .pending,
                     try row.get("newsletters"))
             }
+            // The inputs in order, as the SQLite store takes them: an address listed twice is
+            // added by its first line and updated by the next (the last one wins).
+            struct Pending {
+                var id: Int64?
+                var name: String?
+                var status: SubscriberStatus
+                var newsletters: String
+                var changed = false
+            }
+            var rows: [String: Pending] = existing.mapValues { Pending(id: $0.id, name: $0.name, status: $0.status, newsletters: $0.newsletters) }
+            var newOrder: [String] = []
             var changes = SubscriberChanges()
-            var inserts: (emails: [String], names: [String], hasName: [Bool], newsletters: [String]) = ([], [], [], [])
-            var updates: (ids: [Int64], names: [String], hasName: [Bool], statuses: [String], newsletters: [String]) = ([], [], [], [], [])
-            var seen = Set<String>()
             for (input, email) in zip(inputs, emails) {
                 let newsletters = Self.encodeNewsletters(input.newsletters)
-                guard let current = existing[email] else {
-                    // The same new address twice in one batch: the first one counts.
-                    if !seen.insert(email).inserted {
-                        changes.unchanged += 1
-                        continue
-                    }
-                    inserts.emails.append(email)
-                    inserts.names.append(input.name ?? "")
-                    inserts.hasName.append(input.name != nil)
-                    inserts.newsletters.append(newsletters)
+                guard var current = rows[email] else {
+                    rows[email] = Pending(id: nil, name: input.name, status: status, newsletters: newsletters)
+                    newOrder.append(email)
                     changes.added += 1
                     continue
                 }
@@ -44,21 +45,36 @@ extension PostgresStore: SubscriberStore {
                     changes.unchanged += 1
                     continue
                 }
-                updates.ids.append(current.id)
-                updates.names.append(name ?? "")
-                updates.hasName.append(name != nil)
-                updates.statuses.append(newStatus.rawValue)
-                updates.newsletters.append(newsletters)
-                existing[email] = (current.id, name, newStatus, newsletters)
+                (current.name, current.status, current.newsletters) = (name, newStatus, newsletters)
+                current.changed = current.id != nil
+                rows[email] = current
                 changes.updated += 1
+            }
+            var inserts: (emails: [String], names: [String], hasName: [Bool], statuses: [String], newsletters: [String]) = ([], [], [], [], [])
+            for email in newOrder {
+                let row = rows[email]!
+                inserts.emails.append(email)
+                inserts.names.append(row.name ?? "")
+                inserts.hasName.append(row.name != nil)
+                inserts.statuses.append(row.status.rawValue)
+                inserts.newsletters.append(row.newsletters)
+            }
+            var updates: (ids: [Int64], names: [String], hasName: [Bool], statuses: [String], newsletters: [String]) = ([], [], [], [], [])
+            for row in rows.values where row.changed {
+                updates.ids.append(row.id!)
+                updates.names.append(row.name ?? "")
+                updates.hasName.append(row.name != nil)
+                updates.statuses.append(row.status.rawValue)
+                updates.newsletters.append(row.newsletters)
             }
             if !inserts.emails.isEmpty {
                 try await connection.query(
                     """
                     INSERT INTO subscriber (email, name, status, newsletters, createdAt, updatedAt)
-                    SELECT e, CASE WHEN h THEN n END, \(status.rawValue), l, \(now), \(now)
-                    FROM unnest(\(inserts.emails)::text[], \(inserts.names)::text[], \(inserts.hasName)::boolean[], \(inserts.newsletters)::text[])
-                        AS i(e, n, h, l)
+                    SELECT e, CASE WHEN h THEN n END, st, l, \(now), \(now)
+                    FROM unnest(\(inserts.emails)::text[], \(inserts.names)::text[], \(inserts.hasName)::boolean[],
+                                \(inserts.statuses)::text[], \(inserts.newsletters)::text[])
+                        AS i(e, n, h, st, l)
                     ON CONFLICT (email) DO NOTHING
                     """, logger: self.logger)
             }
@@ -129,7 +145,10 @@ extension PostgresStore: SubscriberStore {
             if let inserted {
                 return SubscriptionRequestOutcome(subscriberID: inserted, sendConfirmation: true, alreadySubscribed: false)
             }
-            let row = try await self.rows("SELECT * FROM subscriber WHERE email = \(email) FOR UPDATE", on: connection).first!
+            guard let row = try await self.rows("SELECT * FROM subscriber WHERE email = \(email) FOR UPDATE", on: connection).first else {
+                // Removed between the insert and this read (`herald subscribers remove`).
+                throw StoreError("the address was removed while it signed up; ask again")
+            }
             let subscriber = try Self.subscriber(row)
             switch SubscriberRules.signUp(subscriber, for: request.newsletter) {
             case .nothing(let alreadySubscribed):

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore: StoreTransfer {
     public func exportContents() async throws(StoreError) -> StoreContents {
-        try await read { db in
+        try await read { [handovers] db in
             var contents = StoreContents()
             contents.subscribers = try Row.fetchAll(db, sql: "SELECT * FROM subscriber ORDER BY id").map { row in
                 StoreContents.SubscriberRow(
@@ -15,12 +15,21 @@ extension SQLiteStore: StoreTransfer {
                     entryID: row["entryID"], publishedAt: Date(storeValue: row["publishedAt"]), firstSeenAt: Date(storeValue: row["firstSeenAt"]))
             }
             contents.digests = try Row.fetchAll(db, sql: "SELECT * FROM digest ORDER BY id").map(Self.digest)
+            // A mark may still be in its worker's record beside the file (a worker that died
+            // holding rows): the copy must know those rows may have gone out.
+            var marks: [String: Set<Int64>] = [:]
+            func marked(_ id: Int64, by owner: String?) -> Bool {
+                guard let owner else { return false }
+                if marks[owner] == nil { marks[owner] = Set(handovers.deliveries(of: owner)) }
+                return marks[owner]!.contains(id)
+            }
             contents.deliveries = try Row.fetchAll(db, sql: "SELECT * FROM delivery ORDER BY id").map { row in
                 StoreContents.DeliveryRow(
                     id: row["id"], digestID: row["digestID"], subscriberID: row["subscriberID"], messageID: row["messageID"],
                     state: DeliveryState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"], uncertainCount: row["uncertainCount"],
                     nextAttemptAt: (row["nextAttemptAt"] as Double?).map(Date.init(storeValue:)), leaseOwner: row["leaseOwner"],
-                    leaseExpiresAt: (row["leaseExpiresAt"] as Double?).map(Date.init(storeValue:)), handedOver: row["handedOver"],
+                    leaseExpiresAt: (row["leaseExpiresAt"] as Double?).map(Date.init(storeValue:)),
+                    handedOver: row["handedOver"] || marked(row["id"], by: row["leaseOwner"]),
                     replyCode: row["replyCode"], replyText: row["replyText"], updatedAt: Date(storeValue: row["updatedAt"]))
             }
             contents.scheduleFires = try Row.fetchAll(db, sql: "SELECT * FROM scheduleFire ORDER BY newsletterID, fireAt").map { row in

@@ -28,7 +28,7 @@ final class ConfirmationOutbox: Sendable {
         }
     }
 
-    /// Sends until cancelled or `finish()`.
+    /// Sends until cancelled (what is still queued then is dropped).
     func run() async {
         for await message in stream {
             let outcome = await send(message)
@@ -39,6 +39,4 @@ final class ConfirmationOutbox: Sendable {
             }
         }
     }
-
-    func finish() { continuation.finish() }
 }

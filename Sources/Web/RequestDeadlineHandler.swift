@@ -1,33 +1,36 @@
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection whose client is too slow to send a request: its headers must all have
-/// arrived within `limit` of the connection opening (or of the previous response), and its
-/// body within `limit` of its headers. The idle timeout alone would not do: a client sending
-/// one byte every few seconds never looks idle (a "slowloris").
+/// Closes a connection whose client is too slow: a new connection must send a request's
+/// headers within `requestLimit`, a request's body must follow its headers within
+/// `requestLimit`, and a kept-alive connection may wait `idleLimit` for its next request. The
+/// idle timeout alone would not do: a client sending one byte every few seconds never looks
+/// idle (a "slowloris").
 ///
-/// One timer per connection, not one per request: each request only notes the time its
-/// current phase started; the timer, when it fires, closes the connection if that phase is
-/// over its limit and otherwise waits until it would be.
+/// One timer per connection, not one per request: each part only moves the deadline; the
+/// timer, when it fires, closes the connection if the deadline has passed and otherwise waits
+/// until it would.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private let limit: TimeAmount
-    /// When the client started owing the server something (a request head, a body); `nil`
-    /// while the server is the one working on a request.
-    private var waitingSince: NIODeadline?
+    private let requestLimit: TimeAmount
+    private let idleLimit: TimeAmount
+    /// When the client must have sent what it owes; `nil` while the server is working on a
+    /// request (its own time is not the client's).
+    private var deadline: NIODeadline?
     private var timer: Scheduled<Void>?
 
-    init(limit: TimeAmount) {
-        self.limit = limit
+    init(requestLimit: TimeAmount, idleLimit: TimeAmount) {
+        self.requestLimit = requestLimit
+        self.idleLimit = idleLimit
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        waitingSince = .now()
-        schedule(context, at: waitingSince! + limit)
+        deadline = .now() + requestLimit
+        schedule(context, at: deadline!)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -37,15 +40,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: waitingSince = .now()
-        case .end: waitingSince = nil
+        case .head: deadline = .now() + requestLimit
+        case .end: deadline = nil
         case .body: break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { waitingSince = .now() }
+        // Between requests: the next one may take the idle limit to come.
+        if case .end = unwrapOutboundIn(data), deadline == nil { deadline = .now() + idleLimit }
         context.write(data, promise: promise)
     }
 
@@ -58,14 +62,14 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func check(_ context: ChannelHandlerContext) {
-        guard let since = waitingSince else {
-            schedule(context, at: .now() + limit)
+        guard let deadline else {
+            schedule(context, at: .now() + requestLimit)
             return
         }
-        if since + limit <= .now() {
+        if deadline <= .now() {
             context.close(promise: nil)
         } else {
-            schedule(context, at: since + limit)
+            schedule(context, at: deadline)
         }
     }
 }

@@ -51,10 +51,11 @@ public struct WebServer: Service {
         let router = makeRouter(outbox: outbox)
         let responder = WebResponder(
             router: router.buildResponder(), feeds: FeedResponder(files: feeds.files, maxAge: settings.feedMaxAge), logger: logger)
-        let limit = TimeAmount.nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000)
+        let requestLimit = TimeAmount.seconds(settings.requestTimeout.components.seconds)
+        let idleLimit = TimeAmount.seconds(settings.idleTimeout.components.seconds)
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestDeadlineHandler(limit: limit)],
-            idleTimeout: .seconds(settings.idleTimeout.components.seconds))
+            additionalChannelHandlers: [RequestDeadlineHandler(requestLimit: requestLimit, idleLimit: idleLimit)],
+            idleTimeout: idleLimit)
         let application = Application(
             responder: responder, server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "Herald"),
@@ -69,10 +70,12 @@ public struct WebServer: Service {
             do {
                 try await application.run()
             } catch {
-                outbox?.finish()
+                group.cancelAll()
                 throw WebServerError(host: settings.host, port: settings.port, underlying: error)
             }
-            outbox?.finish()
+            // Stopping: confirmation mails still queued are dropped (a slow mail server must not
+            // hold the stop past systemd's limit; the person can ask again in ten minutes).
+            group.cancelAll()
         }
     }
 

@@ -18,7 +18,8 @@ import Synchronization
 /// Outcomes, through the main pool, keep waiting for the disk.
 final class HandoverMarker: Sendable {
     private let configuration: PostgresConnection.Configuration
-    private let idle = Mutex<[PostgresConnection]>([])
+    /// Connections waiting for the next mark, with when each was last used.
+    private let idle = Mutex<[(connection: PostgresConnection, used: NIODeadline)]>([])
     private let nextID = Atomic<Int>(0)
     private let logger: Logger
     private let displayURL: String
@@ -34,32 +35,53 @@ final class HandoverMarker: Sendable {
     }
 
     deinit {
-        // Each connection is kept alive by its own completion handler until it is closed
-        // (postgres-nio requires a connection to be closed before it goes).
-        for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
+        for (connection, _) in idle.withLock({ $0 }) { Self.close(connection) }
     }
+
+    /// How long a mark may take; then its connection is closed (a peer gone silent, a link
+    /// dropped by a firewall) and the mark is made again on a new one.
+    static let markLimit: TimeAmount = .seconds(5)
+    /// A connection idle longer than this is not reused (middleboxes drop idle connections
+    /// without a word): a new one is opened.
+    static let idleLimit: TimeAmount = .seconds(60)
 
     /// Sends the mark of row `id` now, on a connection of its own, and returns what waits for
-    /// its commit; `nil` when no connection could be had (the caller marks the slow way).
+    /// its commit (failed after `markLimit`); `nil` when no connection could be had (the caller
+    /// marks the slow way).
     func begin(_ id: Int64, owner: String) -> EventLoopFuture<Void>? {
         guard let connection = try? self.connection() else { return nil }
-        return connection.query("SELECT heraldMarkHandedOver(\(id), \(owner))", logger: logger).map { _ in () }
-            .always { [self] result in
-                if case .success = result {
-                    self.idle.withLock { $0.append(connection) }
-                } else {
-                    connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
-                }
+        let done = connection.eventLoop.makePromise(of: Void.self)
+        let limit = connection.eventLoop.scheduleTask(in: Self.markLimit) {
+            done.fail(StoreError("no answer to the mark within \(Self.markLimit.nanoseconds / 1_000_000_000) s"))
+        }
+        connection.query("SELECT heraldMarkHandedOver(\(id), \(owner))", logger: logger).map { _ in () }.cascade(to: done)
+        return done.futureResult.always { [self] result in
+            limit.cancel()
+            if case .success = result {
+                self.idle.withLock { $0.append((connection, .now())) }
+            } else {
+                Self.close(connection)
             }
+        }
     }
 
-    /// An idle connection, or a new one (blocking the calling thread while it connects).
+    /// An idle connection used lately, or a new one (blocking the calling thread while it
+    /// connects).
     private func connection() throws -> PostgresConnection {
-        if let kept = idle.withLock({ $0.popLast() }), !kept.isClosed { return kept }
+        while let (kept, used) = idle.withLock({ $0.popLast() }) {
+            if !kept.isClosed && used + Self.idleLimit > .now() { return kept }
+            Self.close(kept)
+        }
         return try PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
             id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
         ).wait()
+    }
+
+    /// Closes `connection`, keeping it alive until it is closed (postgres-nio requires a
+    /// connection to be closed before it goes).
+    private static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Blocks the calling thread (never an event loop's) until row `id` is marked, if `owner`

@@ -98,7 +98,7 @@ extension PostgresStore: DeliveryQueue {
     public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
         // Tried again for a few seconds: the message is only sent once its mark is committed.
         var delay = 0.1
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(15)
         while true {
             do {
                 return try markOnce(deliveryID, owner: owner)

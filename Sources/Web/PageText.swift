@@ -1,5 +1,6 @@
 /// The words of Herald's pages and confirmation mail, in French or English (the site's
-/// language decides; any other language gets English).
+/// language decides; any other language gets English). The French ones follow French
+/// typography: no-break spaces inside « guillemets » and before `:`, `?` and `!`.
 struct PageText: Sendable {
     let feeds: String
     let allFeeds: String
@@ -50,27 +51,27 @@ struct PageText: Sendable {
         badEmailTitle: "Adresse non valable", badEmail: "Cette adresse électronique n’est pas valable. Vérifiez-la et réessayez.",
         unknownNewsletter: "Cette lettre d’information n’existe pas.",
         tooManyTitle: "Trop de demandes", tooMany: "Trop de demandes sont venues de votre connexion. Réessayez dans une heure.",
-        confirmTitle: "Confirmer l’inscription", confirmPrompt: { "Confirmez-vous votre inscription à « \($0) » ?" },
+        confirmTitle: "Confirmer l’inscription", confirmPrompt: { "Confirmez-vous votre inscription à «\u{00A0}\($0)\u{00A0}»\u{00A0}?" },
         confirmButton: "Je confirme", confirmedTitle: "Inscription confirmée",
-        confirmed: { "Merci ! Vous recevrez désormais « \($0) »." },
+        confirmed: { "Merci\u{00A0}! Vous recevrez désormais «\u{00A0}\($0)\u{00A0}»." },
         badLinkTitle: "Lien non valable", badLink: "Ce lien n’est pas valable ou a expiré. Vous pouvez vous inscrire de nouveau depuis la page d’accueil.",
-        unsubscribeTitle: "Se désabonner", unsubscribePrompt: "Voulez-vous ne plus recevoir nos lettres d’information ?",
+        unsubscribeTitle: "Se désabonner", unsubscribePrompt: "Voulez-vous ne plus recevoir nos lettres d’information\u{00A0}?",
         unsubscribeButton: "Me désabonner", unsubscribedTitle: "Désabonnement effectué",
         unsubscribed: "Vous ne recevrez plus nos lettres d’information.",
         notFoundTitle: "Page introuvable", notFound: "Cette page n’existe pas.", backHome: "Retour à l’accueil",
         noNewsletters: "Aucune lettre d’information n’est proposée pour le moment.",
-        mailSubject: { "Confirmez votre inscription à « \($0) »" },
+        mailSubject: { "Confirmez votre inscription à «\u{00A0}\($0)\u{00A0}»" },
         mailBody: { newsletter, site, link, hours in
             """
             Bonjour,
 
-            Quelqu’un, vous sans doute, a demandé à recevoir « \(newsletter) » de \(site) à cette adresse.
+            Quelqu’un, vous sans doute, a demandé que «\u{00A0}\(newsletter)\u{00A0}» (\(site)) soit envoyée à cette adresse.
 
-            Pour confirmer, ouvrez ce lien puis cliquez sur « Je confirme » (il reste valable \(hours) heures) :
+            Pour confirmer, ouvrez ce lien puis cliquez sur «\u{00A0}Je confirme\u{00A0}» (il reste valable \(hours)\u{00A0}heures)\u{00A0}:
 
             \(link)
 
-            Si vous n’avez rien demandé, ignorez ce message : vous ne recevrez rien de plus.
+            Si vous n’avez rien demandé, ignorez ce message\u{00A0}: vous ne recevrez rien de plus.
             """
         })
 

@@ -28,7 +28,7 @@ struct Pages: Sendable {
         body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; background: #fff; }
         a { color: #0645ad; } label { display: block; margin-top: .75rem; font-weight: 600; }
         input[type=email], input[type=text] { font: inherit; width: 100%; max-width: 24rem; padding: .4rem; border: 1px solid #555; border-radius: 4px; }
-        button { font: inherit; margin-top: 1rem; padding: .5rem 1.2rem; border: 0; border-radius: 4px; background: #0645ad; color: #fff; cursor: pointer; }
+        button { display: block; font: inherit; margin-top: 1rem; padding: .5rem 1.2rem; border: 0; border-radius: 4px; background: #0645ad; color: #fff; cursor: pointer; }
         button:focus, input:focus, a:focus { outline: 3px solid #f5a623; outline-offset: 2px; }
         .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
         section { margin-top: 2rem; }

@@ -118,16 +118,22 @@ def free_port() -> int:
 
 
 class Sink:
-    """A fresh smtp-sink on 127.0.0.1:PORT (backlog 1000), output discarded."""
+    """A fresh smtp-sink on 127.0.0.1:PORT (backlog 1000). With `counters`, it runs with -c and its
+    counters ("sess=N quit=N mesg=N") go to that file; otherwise its output is discarded."""
 
-    def __init__(self, binary: str, env: dict):
+    def __init__(self, binary: str, env: dict, counters: str | None = None):
         self.port = free_port()
-        cmd = [binary]
+        cmd = [binary] + (["-c"] if counters else [])
         if os.geteuid() == 0:
             cmd += ["-u", "nobody"]  # smtp-sink refuses to run as root without it
         cmd += [f"127.0.0.1:{self.port}", "1000"]
-        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        out = open(counters, "wb") if counters else subprocess.DEVNULL
+        try:
+            self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                         stderr=subprocess.DEVNULL)
+        finally:
+            if counters:
+                out.close()
         deadline = time.monotonic() + 5
         while True:
             if self.proc.poll() is not None:

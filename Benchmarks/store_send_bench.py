@@ -317,28 +317,8 @@ class CountingSink(Sink):
     ended by CR) go to a file, so the messages received can be counted."""
 
     def __init__(self, binary: str, env: dict, counters: str):
-        self.port = free_port()
         self.counters = counters
-        cmd = [binary, "-c"]
-        if os.geteuid() == 0:
-            cmd += ["-u", "nobody"]  # smtp-sink refuses to run as root without it
-        cmd += [f"127.0.0.1:{self.port}", "1000"]
-        with open(counters, "wb") as out:
-            self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 5
-        while True:
-            if self.proc.poll() is not None:
-                raise BenchFailed(f"smtp-sink exited at once with status {self.proc.returncode}: {' '.join(cmd)}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                    s.recv(512)  # the 220 greeting
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise BenchFailed("smtp-sink did not accept connections within 5 s")
-                time.sleep(0.05)
+        super().__init__(binary, env, counters=counters)
 
     def received(self) -> int:
         """Messages received so far (the last mesg= counter)."""

@@ -25,10 +25,7 @@ public struct Configuration: Sendable {
     /// `store.path` or `store.url`: where subscribers, digests and deliveries are kept.
     public var store: StoreSettings
     /// The SQLite file, when the store is SQLite.
-    public var storePath: URL? {
-        if case .sqlite(let path) = store { return path }
-        return nil
-    }
+    public var storePath: URL? { store.sqlitePath }
     /// The secret that signs confirm and unsubscribe links; created on first use.
     public var tokenKeyFile: URL
     public var mail: MailSettings?

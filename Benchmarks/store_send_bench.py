@@ -599,7 +599,7 @@ def print_report(results: dict[str, list[dict]], count: int, rounds: int) -> Non
         verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
         print(f"PostgreSQL/SQLite: {ratio:.2f}x (target >= {TARGET_RATIO}x) {verdict}")
     else:
-        print("PostgreSQL/SQLite: not measured (--skip-postgres)")
+        print("PostgreSQL/SQLite: not measured (--skip-postgres or --cases)")
     if "pg-1" in results and "pg-2" in results:
         two, one = summarize(results["pg-2"]), summarize(results["pg-1"])
         print(f"two PostgreSQL instances / one: {two['rate'] / one['rate']:.2f}x")
@@ -607,7 +607,7 @@ def print_report(results: dict[str, list[dict]], count: int, rounds: int) -> Non
         # holds: the last process can end up to a second after the last message.
         print(f"  (by the time of the last message in the sink instead: {one['sink_done'] / two['sink_done']:.2f}x)")
     else:
-        print("two PostgreSQL instances / one: not measured (--skip-postgres)")
+        print("two PostgreSQL instances / one: not measured (--skip-postgres or --cases)")
 
 
 def descendants(root: int) -> list[int]:
@@ -654,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where each case's site and SQLite store go (default /tmp/herald-bench/store-send)")
     parser.add_argument("--cache-dir", default=os.path.join(HERE, ".cache"),
                         help="where the postfix .deb is downloaded and unpacked (default Benchmarks/.cache)")
+    parser.add_argument("--cases", metavar="LIST", help=f"only these cases, comma-separated ({','.join(CASES)}); "
+                        "the ratios need their two cases")
     parser.add_argument("--skip-postgres", action="store_true", help="the SQLite case alone (no PostgreSQL cluster)")
     parser.add_argument("--check-postgres", action="store_true",
                         help="only start the PostgreSQL cluster, create a database, SELECT 1, and stop")
@@ -679,6 +681,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir = os.path.abspath(args.workdir)
     os.makedirs(workdir, exist_ok=True)
     cases = ["sqlite"] if args.skip_postgres else list(CASES)
+    if args.cases:
+        cases = [c for c in CASES if c in args.cases.split(",")]
+        unknown = set(args.cases.split(",")) - set(CASES)
+        if unknown or (args.skip_postgres and cases != ["sqlite"]):
+            raise BenchFailed(f"--cases: choose among {', '.join(CASES)} (got {args.cases})")
 
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
@@ -692,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict]] = {case: [] for case in cases}
     cluster = None
     try:
-        if not args.skip_postgres:
+        if any(case != "sqlite" for case in cases):
             cluster = PgCluster()
             cluster.start()
             settings = cluster.settings()

@@ -63,10 +63,13 @@ public struct Configuration: Sendable {
         return try parse(data, file: url, displayName: path)
     }
 
-    /// Reads configuration from the bytes of a config.json that lives at `file`.
-    public static func parse(_ data: Data, file: URL, displayName: String) throws(ConfigurationError) -> Configuration {
+    /// Reads configuration from the bytes of a config.json that lives at `file`; `environment`
+    /// gives systemd's `CREDENTIALS_DIRECTORY` and `STATE_DIRECTORY`.
+    public static func parse(
+        _ data: Data, file: URL, displayName: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> Configuration {
         do {
-            return try parseUnlocated(data, file: file, displayName: displayName)
+            return try parseUnlocated(data, file: file, displayName: displayName, environment: environment)
         } catch {
             guard !error.keyPath.isEmpty else { throw error }
             var located = error
@@ -75,7 +78,7 @@ public struct Configuration: Sendable {
         }
     }
 
-    private static func parseUnlocated(_ data: Data, file: URL, displayName: String) throws(ConfigurationError) -> Configuration {
+    private static func parseUnlocated(_ data: Data, file: URL, displayName: String, environment: [String: String]) throws(ConfigurationError) -> Configuration {
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -86,7 +89,7 @@ public struct Configuration: Sendable {
         }
         var reader = try ConfigReader(file: displayName, path: "", value: root)
         let base = file.deletingLastPathComponent()
-        let parser = ConfigurationParser(base: base)
+        let parser = ConfigurationParser(base: base, environment: environment)
         var siteReader = try reader.object("site")
         let site = try parser.site(&siteReader)
         var postsReader = try reader.object("posts")
@@ -101,7 +104,7 @@ public struct Configuration: Sendable {
         var storeReader = try reader.object("store")
         let store = try parser.store(&storeReader)
         let tokenKey = try storeReader.string("tokenKeyFile").map(parser.resolve)
-            ?? (store.sqlitePath?.deletingLastPathComponent() ?? parser.resolve("var")).appendingPathComponent("token.key")
+            ?? (store.sqlitePath?.deletingLastPathComponent() ?? parser.stateDirectory).appendingPathComponent("token.key")
         try storeReader.finish()
         var mail: MailSettings?
         if reader.has("mail") {

@@ -12,6 +12,15 @@ struct ConfigurationParser {
     /// Where systemd's credentials are found (`CREDENTIALS_DIRECTORY`).
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
+    /// The folder for Herald's local state when config.json names none: systemd's
+    /// `$STATE_DIRECTORY` (`StateDirectory=`), else `var` beside config.json.
+    var stateDirectory: URL {
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, state.hasPrefix("/") {
+            return URL(fileURLWithPath: String(state)).standardizedFileURL
+        }
+        return resolve("var")
+    }
+
     func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
         return base.appendingPathComponent(path).standardizedFileURL
@@ -222,11 +231,11 @@ struct ConfigurationParser {
     }
 
     /// `store`: `path` (SQLite), or `url` (`sqlite:PATH` or `postgres://USER@HOST:PORT/DB`) with,
-    /// for PostgreSQL, `passwordFile`, `tls`, `caFile` and `poolSize`.
+    /// for PostgreSQL, `passwordFile`, `tls`, `caFile`, `poolSize` and `handoverDirectory`.
     func store(_ reader: inout ConfigReader) throws(ConfigurationError) -> StoreSettings {
         let path = try reader.string("path")
         let url = try reader.string("url")
-        let postgresKeys = ["passwordFile", "tls", "caFile", "poolSize"]
+        let postgresKeys = ["passwordFile", "tls", "caFile", "poolSize", "handoverDirectory"]
         guard let url else {
             for key in postgresKeys where reader.has(key) {
                 throw reader.error(key, "only for a PostgreSQL store (store.url \"postgres://…\")")
@@ -256,6 +265,8 @@ struct ConfigurationParser {
         settings.caFile = try reader.string("caFile").map(resolve)
         if settings.caFile != nil && mode == .disable { throw reader.error("caFile", "needs store.tls \"verify-full\"") }
         settings.poolSize = try reader.integer("poolSize", in: 1...100, default: 8)
+        settings.handoverDirectory = try reader.string("handoverDirectory").map(resolve)
+            ?? stateDirectory.appendingPathComponent("handover")
         return .postgres(settings, passwordFile: try reader.string("passwordFile").map(resolve))
     }
 

@@ -97,6 +97,11 @@ enum PostgresMigrations {
             // The secret that signs confirm and unsubscribe links: one for every instance.
             "CREATE TABLE secret (name text PRIMARY KEY, value bytea NOT NULL)",
         ]),
+        // Handed-over marks go to a local journal first, then to the rows in batches: the
+        // function that marked one row per message is no longer called.
+        (2, "handover-marks-from-the-journal", [
+            "DROP FUNCTION IF EXISTS heraldMarkHandedOver(bigint, text)",
+        ]),
     ]
 
     /// The latest version this build knows.

@@ -52,37 +52,36 @@ extension PostgresStore: DeliveryQueue {
             codes.append(Int32(clamping: result.replyCode ?? -1))
             texts.append(result.replyText)
         }
-        let statusChanges = results.compactMap { result in result.subscriberStatus.map { (result.deliveryID, $0.rawValue) } }
-        return try await transaction { connection in
-            let updated = try await self.rows(
+        let bounces = results.compactMap { result in result.subscriberStatus.map { (result.deliveryID, $0.rawValue) } }
+        // One statement, so one round trip and its own transaction: the subscribers' new
+        // statuses only follow the rows this worker still held.
+        return try await run {
+            Int(try await self.value(
+                Int64.self,
                 """
-                UPDATE delivery d SET state = r.state,
-                    nextAttemptAt = CASE WHEN r.next < 0 THEN NULL ELSE to_timestamp(r.next) END,
-                    uncertainCount = d.uncertainCount + r.uncertain,
-                    replyCode = CASE WHEN r.code < 0 THEN NULL ELSE r.code END, replyText = r.text,
-                    leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = false, updatedAt = \(now)
-                FROM unnest(\(ids)::bigint[], \(states)::text[], \(nexts)::float8[], \(uncertain)::int[], \(codes)::int[], \(texts)::text[])
-                    AS r(id, state, next, uncertain, code, text)
-                WHERE d.id = r.id AND d.state = 'inflight' AND d.leaseOwner = \(owner)
-                RETURNING d.id
-                """, on: connection)
-            let updatedIDs = Set(try updated.map { try $0.get("id", as: Int64.self) })
-            let bounces = statusChanges.filter { updatedIDs.contains($0.0) }
-            if !bounces.isEmpty {
-                try await connection.query(
-                    """
+                WITH updated AS (
+                    UPDATE delivery d SET state = r.state,
+                        nextAttemptAt = CASE WHEN r.next < 0 THEN NULL ELSE to_timestamp(r.next) END,
+                        uncertainCount = d.uncertainCount + r.uncertain,
+                        replyCode = CASE WHEN r.code < 0 THEN NULL ELSE r.code END, replyText = r.text,
+                        leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = false, updatedAt = \(now)
+                    FROM unnest(\(ids)::bigint[], \(states)::text[], \(nexts)::float8[], \(uncertain)::int[], \(codes)::int[], \(texts)::text[])
+                        AS r(id, state, next, uncertain, code, text)
+                    WHERE d.id = r.id AND d.state = 'inflight' AND d.leaseOwner = \(owner)
+                    RETURNING d.id, d.subscriberID),
+                bounced AS (
                     UPDATE subscriber s SET status = b.status, updatedAt = \(now)
-                    FROM unnest(\(bounces.map(\.0))::bigint[], \(bounces.map(\.1))::text[]) AS b(delivery, status), delivery d
-                    WHERE d.id = b.delivery AND s.id = d.subscriberID
-                    """, logger: self.logger)
-            }
-            return updatedIDs.count
+                    FROM unnest(\(bounces.map(\.0))::bigint[], \(bounces.map(\.1))::text[]) AS b(delivery, status), updated u
+                    WHERE u.id = b.delivery AND s.id = u.subscriberID
+                    RETURNING 1)
+                SELECT count(*)::bigint FROM updated
+                """) ?? 0)
         }
     }
 
     public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
         guard !deliveryIDs.isEmpty else { return [] }
-        return try await run {
+        let held = try await run {
             Set(try await self.rows(
                 """
                 UPDATE delivery SET handedOver = true
@@ -91,41 +90,26 @@ extension PostgresStore: DeliveryQueue {
                 """
             ).map { try $0.get("id", as: Int64.self) })
         }
+        for id in deliveryIDs where held.contains(id) { try handovers.record(id, owner: owner) }
+        return held
     }
 
-    /// The mark is the row's own, committed before this returns (through `HandoverMarker`):
-    /// another instance that finds this worker's lease expired reads it there.
+    /// Recorded in this host's journal (one `write(2)`), then copied to the row within a
+    /// quarter of a second (`HandoverCopier`).
     public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
-        // Tried again for a few seconds: the message is only sent once its mark is committed.
-        var delay = 0.1
-        let deadline = Date().addingTimeInterval(15)
-        while true {
-            do {
-                return try markOnce(deliveryID, owner: owner)
-            } catch {
-                if Date().addingTimeInterval(delay) > deadline { throw error }
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 1)
-            }
-        }
-    }
-
-    private func markOnce(_ deliveryID: Int64, owner: String) throws(StoreError) {
-        try marker.mark(deliveryID, owner: owner)
-    }
-
-    /// The mark is sent at once and waited for when the lane is about to send; if it fails
-    /// (a connection lost), it is made again the slow way, with retries.
-    public func beginHandover(_ deliveryID: Int64, owner: String) -> PendingHandover {
-        let started = marker.begin(deliveryID, owner: owner)
-        return PendingHandover { () throws(StoreError) in
-            if let started, (try? started.wait()) != nil { return }
-            try self.markHandedOverBlocking(deliveryID, owner: owner)
-        }
+        try handovers.record(deliveryID, owner: owner)
+        copier.add(deliveryID, owner: owner)
     }
 
     public func endWork(owner: String) async throws(StoreError) {
-        // Nothing kept beside the rows.
+        let holding = try await run {
+            try await self.value(Int64.self, "SELECT count(*)::bigint FROM delivery WHERE state = 'inflight' AND leaseOwner = \(owner)") ?? 0
+        }
+        // Rows still held keep their record: should this worker die now, they are uncertain.
+        if holding == 0 {
+            copier.forget(owner)
+            handovers.remove(owner)
+        }
     }
 
     @discardableResult
@@ -149,7 +133,13 @@ extension PostgresStore: DeliveryQueue {
     @discardableResult
     public func expireLeases(heldBy owners: Set<String>, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
         guard !owners.isEmpty else { return 0 }
-        return try await expire(owners: Array(owners), expiredBefore: nil, at: now, uncertainRetries: uncertainRetries)
+        let expired = try await expire(owners: Array(owners), expiredBefore: nil, at: now, uncertainRetries: uncertainRetries)
+        // Dead: nothing of theirs is held any more.
+        for owner in owners {
+            copier.forget(owner)
+            handovers.remove(owner)
+        }
+        return expired
     }
 
     /// Releases the rows of dead workers: those of `owners`, or those whose lease ran out
@@ -157,8 +147,25 @@ extension PostgresStore: DeliveryQueue {
     /// due again while it has been uncertain at most `uncertainRetries` times. A row only
     /// claimed never left: back in the queue as it was, due now, its attempt not counted.
     private func expire(owners: [String]?, expiredBefore: Date?, at now: Date, uncertainRetries: Int) async throws(StoreError) -> Int {
-        try await run {
-            Int(try await self.value(
+        try await transaction { connection in
+            // What this host's journal says of the expiring workers (the rows hold the copy of
+            // marks made on other hosts, and of all but the last quarter of a second here).
+            let expiring = try await self.rows(
+                """
+                SELECT DISTINCT leaseOwner FROM delivery
+                WHERE state = 'inflight' AND leaseOwner IS NOT NULL
+                  AND (\(owners)::text[] IS NULL OR leaseOwner = ANY(\(owners)::text[]))
+                  AND (\(expiredBefore)::timestamptz IS NULL OR leaseExpiresAt < \(expiredBefore)::timestamptz)
+                """, on: connection
+            ).map { try $0.get("leaseowner", as: String.self) }
+            for owner in expiring {
+                let marked = self.handovers.deliveries(of: owner)
+                guard !marked.isEmpty else { continue }
+                try await connection.query(
+                    "UPDATE delivery SET handedOver = true WHERE id = ANY(\(marked)) AND state = 'inflight' AND leaseOwner = \(owner)",
+                    logger: self.logger)
+            }
+            return Int(try await self.value(
                 Int64.self,
                 """
                 WITH expired AS (
@@ -177,15 +184,17 @@ extension PostgresStore: DeliveryQueue {
                       AND (\(expiredBefore)::timestamptz IS NULL OR leaseExpiresAt < \(expiredBefore)::timestamptz)
                     RETURNING 1)
                 SELECT count(*)::bigint FROM expired
-                """) ?? 0)
+                """, on: connection) ?? 0)
         }
     }
 
     public func leaseOwners() async throws(StoreError) -> Set<String> {
-        try await run {
+        let holding = try await run {
             Set(try await self.rows("SELECT DISTINCT leaseOwner FROM delivery WHERE state = 'inflight' AND leaseOwner IS NOT NULL")
                 .map { try $0.get("leaseowner", as: String.self) })
         }
+        // A worker of this host that died holding nothing may have left its journal.
+        return holding.union(handovers.owners())
     }
 
     public func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError) {

@@ -9,17 +9,18 @@ import Store
 /// planning takes an advisory lock per newsletter, scheduled fires a unique key: what the
 /// SQLite store gets from having one writer at a time.
 ///
-/// Unlike the SQLite store, which keeps each worker's record of messages handed to its
-/// transport in a file beside the database, this one marks the row itself: a worker that
-/// dies on one host is judged by what the others read in the database.
+/// Messages handed to the transport are recorded as with SQLite, in a local journal
+/// (`settings.handoverDirectory`, one file per worker, one `write(2)` per message), which the
+/// instances of the same host read when one of them dies; the marks are also copied to the
+/// rows within a quarter of a second (`HandoverCopier`), for instances on other hosts.
 ///
-/// Every call goes through the pool's event loops; `markHandedOverBlocking` blocks its
-/// calling thread (a transport thread, never the cooperative pool's) until the mark is
-/// committed.
+/// Every call goes through the pool's event loops.
 public final class PostgresStore: Sendable {
     let client: PostgresClient
-    /// The handed-over marks, over connections of their own.
-    let marker: HandoverMarker
+    /// This host's record of the messages handed to the transport.
+    let handovers: HandoverJournal
+    /// Copies those records to the rows.
+    let copier: HandoverCopier
     let logger: Logger
     private let running: Task<Void, Never>
     public let settings: PostgresStoreSettings
@@ -40,9 +41,9 @@ public final class PostgresStore: Sendable {
             if let caFile = settings.caFile { configuration.trustRoots = .file(caFile.path) }
             ssl = configuration
         }
-        let connectionTLS: PostgresConnection.Configuration.TLS
         do {
-            connectionTLS = try ssl.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
+            // Made once here so that a bad CA file is reported now, not at the first query.
+            if let ssl { _ = try NIOSSLContext(configuration: ssl) }
         } catch {
             throw StoreError("store \(settings.displayURL): cannot set up TLS: \(error); check store.caFile")
         }
@@ -53,7 +54,27 @@ public final class PostgresStore: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        marker = HandoverMarker(settings: settings, password: password, tls: connectionTLS, logger: logger)
+        handovers = HandoverJournal(directory: settings.handoverDirectory.path)
+        copier = HandoverCopier { owner, ids in
+            do {
+                // Rows being recorded (locked) are skipped: their outcome replaces the mark. The
+                // commit does not wait for the disk, so the locks go at once (the journal is
+                // what is durable; a lost copy is the lag the copier already allows).
+                try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+                    try await connection.query(
+                        """
+                        UPDATE delivery SET handedOver = true WHERE id IN (
+                            SELECT id FROM delivery WHERE id = ANY(\(ids)) AND state = 'inflight' AND leaseOwner = \(owner)
+                            FOR UPDATE SKIP LOCKED)
+                        """, logger: logger)
+                }
+                return true
+            } catch {
+                logger.warning("store \(settings.displayURL): cannot copy handed-over marks: \(Self.describe(error)); tried again")
+                return false
+            }
+        }
         running = Task { await client.run() }
         if migrate {
             do {

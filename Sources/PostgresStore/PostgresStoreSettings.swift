@@ -21,8 +21,16 @@ public struct PostgresStoreSettings: Sendable, Hashable {
     public var caFile: URL?
     /// Connections kept open at most.
     public var poolSize: Int
+    /// The local folder of this host's record of messages handed to the transport
+    /// (`store.handoverDirectory`, by default `var/handover` beside config.json): the instances
+    /// of one host must share it.
+    public var handoverDirectory: URL
 
-    public init(host: String, port: Int = 5432, user: String, database: String, tls: TLSMode = .disable, caFile: URL? = nil, poolSize: Int = 8) {
+    public init(
+        host: String, port: Int = 5432, user: String, database: String, tls: TLSMode = .disable, caFile: URL? = nil, poolSize: Int = 8,
+        handoverDirectory: URL = URL(fileURLWithPath: "var/handover")
+    ) {
+        self.handoverDirectory = handoverDirectory
         self.host = host
         self.port = port
         self.user = user

@@ -15,12 +15,16 @@ import Glibc
 /// store write). A SQLite transaction per message (locks, a WAL frame) cost about a tenth of a
 /// digest send's CPU; an append costs one system call. The store reads a worker's file when it
 /// expires that worker's leases, and the worker removes it when it ends cleanly.
-final class HandoverJournal: Sendable {
-    let directory: String
+///
+/// Both stores keep one: the SQLite store beside its file, the PostgreSQL store in a local
+/// folder (`store.handoverDirectory`), where the instances of one host find one another's.
+public final class HandoverJournal: Sendable {
+    /// The folder of the files, created with the first record.
+    public let directory: String
     /// Open files by owner: a worker appends to its own, from several threads.
     private let files = Mutex<[String: Int32]>([:])
 
-    init(directory: String) {
+    public init(directory: String) {
         self.directory = directory
     }
 
@@ -29,7 +33,7 @@ final class HandoverJournal: Sendable {
     }
 
     /// Records that `owner` handed delivery `id` to its transport.
-    func record(_ id: Int64, owner: String) throws(StoreError) {
+    public func record(_ id: Int64, owner: String) throws(StoreError) {
         var value = id.littleEndian
         let written = try withFile(of: owner) { descriptor in
             withUnsafeBytes(of: &value) { Glibc.write(descriptor, $0.baseAddress, 8) }
@@ -40,7 +44,7 @@ final class HandoverJournal: Sendable {
     }
 
     /// The deliveries `owner` recorded, in order (a torn last record is ignored).
-    func deliveries(of owner: String) -> [Int64] {
+    public func deliveries(of owner: String) -> [Int64] {
         guard let data = FileManager.default.contents(atPath: path(of: owner)) else { return [] }
         return data.withUnsafeBytes { raw in
             stride(from: 0, to: raw.count - 7, by: 8).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0, as: Int64.self)) }
@@ -48,7 +52,7 @@ final class HandoverJournal: Sendable {
     }
 
     /// Forgets `owner`'s records (it ended, or it is dead and its leases were expired).
-    func remove(_ owner: String) {
+    public func remove(_ owner: String) {
         files.withLock { files in
             if let descriptor = files.removeValue(forKey: owner) { close(descriptor) }
         }
@@ -56,7 +60,7 @@ final class HandoverJournal: Sendable {
     }
 
     /// The owners that have a file.
-    func owners() -> Set<String> {
+    public func owners() -> Set<String> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return Set(names.filter { $0.hasSuffix(".handover") }.map { Self.owner(fromFileName: String($0.dropLast(".handover".count))) })
     }
@@ -71,8 +75,12 @@ final class HandoverJournal: Sendable {
                 close(descriptor)
                 files[owner] = nil
             }
-            mkdir(directory, 0o750)
-            let descriptor = open(path(of: owner), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            var descriptor = open(path(of: owner), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            if descriptor < 0 && errno == ENOENT {
+                try? FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+                descriptor = open(path(of: owner), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            }
             guard descriptor >= 0 else {
                 return .failure(StoreError("cannot open \(path(of: owner)): \(SystemError(errno)); check the store folder's permissions"))
             }

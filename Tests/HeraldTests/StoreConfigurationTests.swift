@@ -4,12 +4,13 @@ import Testing
 
 /// `store.url` and its companions, read strictly: every mistake names its key.
 @Suite struct StoreConfigurationTests {
-    func parse(_ store: String) -> Result<Configuration, ConfigurationError> {
+    func parse(_ store: String, environment: [String: String] = [:]) -> Result<Configuration, ConfigurationError> {
         let json = """
             { "site": { "title": "T", "url": "https://example.org/" }, "store": \(store) }
             """
         do {
-            return .success(try Configuration.parse(Data(json.utf8), file: URL(fileURLWithPath: "/srv/site/config.json"), displayName: "config.json"))
+            return .success(try Configuration.parse(
+                Data(json.utf8), file: URL(fileURLWithPath: "/srv/site/config.json"), displayName: "config.json", environment: environment))
         } catch {
             return .failure(error)
         }
@@ -27,7 +28,29 @@ import Testing
         #expect(settings.host == "db.example.org" && settings.port == 5433 && settings.user == "herald" && settings.database == "lettres")
         #expect(settings.poolSize == 4 && settings.tls == .verifyFull && passwordFile?.path == "/srv/site/pw")
         #expect(postgres.tokenKeyFile.path == "/srv/site/var/token.key")
+        #expect(settings.handoverDirectory.path == "/srv/site/var/handover")
         #expect(try parse(#"{ "path": "x.sqlite" }"#).get().storePath?.path == "/srv/site/x.sqlite")
+    }
+
+    /// Under systemd (`StateDirectory=`), a PostgreSQL store's local files go to the state
+    /// folder, not beside config.json (read-only in /etc); set keys win.
+    @Test func postgresLocalFilesGoToTheStateDirectory() throws {
+        let systemd = ["STATE_DIRECTORY": "/var/lib/herald"]
+        let postgres = try parse(#"{ "url": "postgres://herald@db/lettres" }"#, environment: systemd).get()
+        guard case .postgres(let settings, _) = postgres.store else {
+            Issue.record("not a PostgreSQL store")
+            return
+        }
+        #expect(settings.handoverDirectory.path == "/var/lib/herald/handover")
+        #expect(postgres.tokenKeyFile.path == "/var/lib/herald/token.key")
+        let chosen = try parse(#"{ "url": "postgres://herald@db/lettres", "handoverDirectory": "/srv/h", "tokenKeyFile": "k" }"#, environment: systemd).get()
+        guard case .postgres(let chosenSettings, _) = chosen.store else {
+            Issue.record("not a PostgreSQL store")
+            return
+        }
+        #expect(chosenSettings.handoverDirectory.path == "/srv/h" && chosen.tokenKeyFile.path == "/srv/site/k")
+        // An SQLite store keeps its files beside its database.
+        #expect(try parse(#"{ "path": "x.sqlite" }"#, environment: systemd).get().tokenKeyFile.path == "/srv/site/token.key")
     }
 
     @Test(arguments: [
@@ -42,6 +65,7 @@ import Testing
         (#"{ "url": "postgres://h@db/x", "caFile": "ca.pem" }"#, "store.caFile", "verify-full"),
         (#"{ "url": "postgres://h@db/x", "poolSize": 0 }"#, "store.poolSize", "from 1 to 100"),
         (#"{ "url": "postgres://h@db/x?sslmode=require" }"#, "store.url", "not in the URL"),
+        (#"{ "path": "a.sqlite", "handoverDirectory": "h" }"#, "store.handoverDirectory", "only for a PostgreSQL store"),
     ])
     func mistakesNameTheirKey(store: String, key: String, says: String) {
         guard case .failure(let error) = parse(store) else {

@@ -26,13 +26,15 @@ struct StoreFixture: Sendable {
         url = backend == .postgres ? try PostgresTestServer.sharedServer().makeDatabase() : nil
     }
 
-    /// A new handle on the storage (the first one creates and migrates it).
-    func open() async throws -> any HeraldStore & StoreTransfer {
+    /// A new handle on the storage (the first one creates and migrates it). `host` names the
+    /// host the handle plays (PostgreSQL): each host has its own journal folder.
+    func open(host: String = "this") async throws -> any HeraldStore & StoreTransfer {
         switch backend {
         case .sqlite:
             return try SQLiteStore(path: folder.path + "/var/herald.sqlite")
         case .postgres:
-            let settings = try PostgresStoreSettings.parse(url!).get()
+            var settings = try PostgresStoreSettings.parse(url!).get()
+            settings.handoverDirectory = URL(fileURLWithPath: folder.path + "/\(host)/var/handover")
             return try await PostgresStore(settings: settings, password: PostgresTestServer.password)
         }
     }

@@ -9,73 +9,27 @@ extension PostgresStore: DeliveryQueue {
         async throws(StoreError) -> [ClaimedDelivery]
     {
         try await run {
-            // SKIP LOCKED: workers claiming at once, in this process or another instance,
-            // each take other rows, without waiting for one another.
-            let rows = try await self.rows(
-                """
-                WITH due AS (
-                    SELECT id FROM delivery
-                    WHERE nextAttemptAt IS NOT NULL AND nextAttemptAt <= \(now)
-                      AND (\(digestID)::bigint IS NULL OR digestID = \(digestID)::bigint)
-                    ORDER BY nextAttemptAt, id
-                    LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED)
-                UPDATE delivery d SET state = 'inflight', nextAttemptAt = NULL, leaseOwner = \(owner), leaseExpiresAt = \(leaseUntil),
-                    handedOver = false, attempts = d.attempts + 1, updatedAt = \(now)
-                FROM due, subscriber s
-                WHERE d.id = due.id AND s.id = d.subscriberID
-                RETURNING d.id, d.digestID, d.subscriberID, d.messageID, d.attempts, d.uncertainCount, s.email, s.name, s.status
-                """)
-            return try rows.map { row in
-                ClaimedDelivery(
-                    id: try row.get("id"), digestID: try row.get("digestid"), subscriberID: try row.get("subscriberid"),
-                    email: try row.get("email"), name: try row.get("name"),
-                    subscriberStatus: SubscriberStatus(rawValue: try row.get("status")) ?? .pending, messageID: try row.get("messageid"),
-                    attempts: Int(try row.get("attempts", as: Int32.self)), uncertainCount: Int(try row.get("uncertaincount", as: Int32.self)))
-            }.sorted { $0.id < $1.id }
+            var rows: [ClaimedDelivery] = []
+            if let digestID {
+                let statement = ClaimDigestStatement(now: now, limit: Int64(limit), owner: owner, leaseUntil: leaseUntil, digestID: digestID)
+                for try await row in try await self.client.execute(statement, logger: self.logger) { rows.append(row) }
+            } else {
+                let statement = ClaimAnyStatement(now: now, limit: Int64(limit), owner: owner, leaseUntil: leaseUntil)
+                for try await row in try await self.client.execute(statement, logger: self.logger) { rows.append(row) }
+            }
+            return rows.sorted { $0.id < $1.id }
         }
     }
 
     @discardableResult
     public func record(_ results: [DeliveryResult], owner: String, at now: Date) async throws(StoreError) -> Int {
         guard !results.isEmpty else { return 0 }
-        // One statement for the batch: arrays, with -1 standing for "none" (arrays of optionals
-        // are not bound).
-        var ids: [Int64] = [], states: [String] = [], nexts: [Double] = [], uncertain: [Int32] = []
-        var codes: [Int32] = [], texts: [String] = []
-        for result in results {
-            let (state, next, isUncertain) = result.outcome.stored
-            ids.append(result.deliveryID)
-            states.append(state.rawValue)
-            nexts.append(next?.timeIntervalSince1970 ?? -1)
-            uncertain.append(isUncertain ? 1 : 0)
-            codes.append(Int32(clamping: result.replyCode ?? -1))
-            texts.append(result.replyText)
-        }
-        let bounces = results.compactMap { result in result.subscriberStatus.map { (result.deliveryID, $0.rawValue) } }
-        // One statement, so one round trip and its own transaction: the subscribers' new
-        // statuses only follow the rows this worker still held.
         return try await run {
-            Int(try await self.value(
-                Int64.self,
-                """
-                WITH updated AS (
-                    UPDATE delivery d SET state = r.state,
-                        nextAttemptAt = CASE WHEN r.next < 0 THEN NULL ELSE to_timestamp(r.next) END,
-                        uncertainCount = d.uncertainCount + r.uncertain,
-                        replyCode = CASE WHEN r.code < 0 THEN NULL ELSE r.code END, replyText = r.text,
-                        leaseOwner = NULL, leaseExpiresAt = NULL, handedOver = false, updatedAt = \(now)
-                    FROM unnest(\(ids)::bigint[], \(states)::text[], \(nexts)::float8[], \(uncertain)::int[], \(codes)::int[], \(texts)::text[])
-                        AS r(id, state, next, uncertain, code, text)
-                    WHERE d.id = r.id AND d.state = 'inflight' AND d.leaseOwner = \(owner)
-                    RETURNING d.id, d.subscriberID),
-                bounced AS (
-                    UPDATE subscriber s SET status = b.status, updatedAt = \(now)
-                    FROM unnest(\(bounces.map(\.0))::bigint[], \(bounces.map(\.1))::text[]) AS b(delivery, status), updated u
-                    WHERE u.id = b.delivery AND s.id = u.subscriberID
-                    RETURNING 1)
-                SELECT count(*)::bigint FROM updated
-                """) ?? 0)
+            var updated: Int64 = 0
+            for try await count in try await self.client.execute(RecordStatement(results, owner: owner, at: now), logger: self.logger) {
+                updated = count
+            }
+            return Int(updated)
         }
     }
 

@@ -81,6 +81,30 @@ enum SQLiteMigrations {
         migrator.registerMigration("3-confirmation-sent") { db in
             try db.execute(sql: "ALTER TABLE subscriber ADD COLUMN confirmationSentAt REAL")
         }
+        // A removed subscriber's id is never given again: confirm and unsubscribe links name
+        // the id, and one mailed to the removed address must not act on a new subscriber.
+        // `INTEGER PRIMARY KEY` alone reuses the highest id once it is removed; AUTOINCREMENT
+        // does not. SQLite cannot change a key in place: the table is made again (foreign keys
+        // are off during a migration, so the deliveries keep pointing at their subscribers).
+        // An id removed before this migration, above every id left, may still be given once.
+        migrator.registerMigration("4-subscriber-ids-never-reused") { db in
+            try db.execute(sql: """
+                CREATE TABLE subscriber_new (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    email TEXT NOT NULL UNIQUE,
+                    name TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
+                    newsletters TEXT NOT NULL DEFAULT '',
+                    createdAt REAL NOT NULL,
+                    updatedAt REAL NOT NULL,
+                    confirmationSentAt REAL
+                );
+                INSERT INTO subscriber_new (id, email, name, status, newsletters, createdAt, updatedAt, confirmationSentAt)
+                    SELECT id, email, name, status, newsletters, createdAt, updatedAt, confirmationSentAt FROM subscriber;
+                DROP TABLE subscriber;
+                ALTER TABLE subscriber_new RENAME TO subscriber;
+                """)
+        }
         return migrator
     }
 }

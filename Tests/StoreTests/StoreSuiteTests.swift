@@ -60,6 +60,25 @@ import TestSupport
         }
     }
 
+    /// Links name a subscriber by id: a removed subscriber's id is never given to a new one,
+    /// not even the highest (SQLite's plain `INTEGER PRIMARY KEY` gave it again), nor after
+    /// the store is opened again.
+    @Test(arguments: StoreBackend.allCases) func removedSubscriberIDsAreNeverGivenAgain(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            _ = try await store.addSubscribers([SubscriberInput(email: "a@x.org"), SubscriberInput(email: "b@x.org")], status: .confirmed, resubscribe: false, at: t0)
+            let highest = try #require(try await store.subscriber(email: "b@x.org")).id
+            #expect(try await store.removeSubscriber(email: "b@x.org"))
+            _ = try await store.addSubscribers([SubscriberInput(email: "c@x.org")], status: .confirmed, resubscribe: false, at: t0)
+            let next = try #require(try await store.subscriber(email: "c@x.org")).id
+            #expect(next > highest)
+            #expect(try await store.removeSubscriber(email: "c@x.org"))
+            let reopened = try await fixture.open()
+            _ = try await reopened.requestSubscription(
+                SubscriptionRequest(email: "d@x.org", name: nil, newsletter: "hebdo"), interval: 600, at: t0)
+            #expect(try #require(try await reopened.subscriber(email: "d@x.org")).id > next)
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases) func planningMakesOneDeliveryPerConfirmedSubscriberOfTheNewsletter(_ backend: StoreBackend) async throws {
         try await withStore(backend) { store, _ in
             let inputs = (0..<50).map { SubscriberInput(email: "s\($0)@x.org", newsletters: $0 % 5 == 0 ? ["mensuel"] : []) }

@@ -109,7 +109,10 @@ extension PostgresStore: DigestStore {
     public func deliveryCounts() async throws(StoreError) -> DeliveryCounts {
         try await run {
             var counts = DeliveryCounts()
-            for row in try await self.rows("SELECT state, count(*)::bigint AS n FROM delivery GROUP BY state") {
+            for row in try await self.rows("""
+                SELECT d.state, count(*)::bigint AS n FROM digest g JOIN delivery d ON d.digestID = g.id
+                WHERE g.status = 'sending' GROUP BY d.state
+                """) {
                 if let state = DeliveryState(rawValue: try row.get("state")) { counts.byState[state] = Int(try row.get("n", as: Int64.self)) }
             }
             return counts

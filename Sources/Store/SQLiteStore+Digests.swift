@@ -114,7 +114,10 @@ extension SQLiteStore: DigestStore {
     public func deliveryCounts() async throws(StoreError) -> DeliveryCounts {
         try await read { db in
             var counts = DeliveryCounts()
-            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM delivery GROUP BY state") {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT d.state, count(*) AS n FROM digest g JOIN delivery d ON d.digestID = g.id
+                WHERE g.status = 'sending' GROUP BY d.state
+                """) {
                 if let state = DeliveryState(rawValue: row["state"]) { counts.byState[state] = row["n"] }
             }
             return counts

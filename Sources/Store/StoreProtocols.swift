@@ -53,7 +53,9 @@ public protocol DigestStore: Sendable {
     /// Every digest, newest first, with its delivery counts.
     func digests() async throws(StoreError) -> [(digest: Digest, counts: DeliveryCounts)]
     func counts(digestID: Int64) async throws(StoreError) -> DeliveryCounts
-    /// Every digest's deliveries per state, added up: the queue's depth.
+    /// The deliveries of the digests still sending, per state, added up: the queue's depth and
+    /// its progress. Completed digests are history (`digests()`), not read: the cost follows
+    /// the queue, not the store's age.
     func deliveryCounts() async throws(StoreError) -> DeliveryCounts
     /// Marks the digest completed when every delivery is final; returns whether it is.
     func completeIfFinal(digestID: Int64, at now: Date) async throws(StoreError) -> Bool

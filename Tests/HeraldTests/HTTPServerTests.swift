@@ -194,7 +194,9 @@ import Glibc
         #expect(metrics.status == 200 && metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         for line in [
             #"herald_deliveries_total{outcome="sent"} 3"#, #"herald_smtp_replies_total{class="2xx"} 3"#,
-            #"herald_queue_deliveries{state="sent"} 3.0"#, #"herald_http_requests_total{route="unsubscribe",status="200"} 3"#,
+            // Both digests are completed: nothing is queued.
+            #"herald_queue_deliveries{state="sent"} 0.0"#, #"herald_queue_deliveries{state="pending"} 0.0"#,
+            #"herald_http_requests_total{route="unsubscribe",status="200"} 3"#,
             #"herald_http_requests_total{route="confirm",status="400"} 5"#,
         ] {
             #expect(metrics.text.contains(line + "\n"), "\(line) in \(metrics.text)")

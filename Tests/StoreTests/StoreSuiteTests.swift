@@ -60,6 +60,23 @@ import TestSupport
         }
     }
 
+    /// The queue's depth counts the digests still sending, not the history.
+    @Test(arguments: StoreBackend.allCases) func queueDepthCountsOnlyDigestsStillSending(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            _ = try await store.addSubscribers((0..<4).map { SubscriberInput(email: "s\($0)@x.org") }, status: .confirmed, resubscribe: false, at: t0)
+            let (first, _) = try await plan(store, at: t0)
+            let rows = try await store.claim(limit: 10, digestID: first.id, owner: "w", leaseUntil: t0 + 60, at: t0)
+            _ = try await store.record(rows.map { DeliveryResult(deliveryID: $0.id, outcome: .sent) }, owner: "w", at: t0)
+            #expect(try await store.deliveryCounts().byState == [.sent: 4])
+            #expect(try await store.completeIfFinal(digestID: first.id, at: t0))
+            #expect(try await store.deliveryCounts().byState.isEmpty)
+            let (second, _) = try await plan(store, newsletter: "mensuel", at: t0 + 10)
+            let one = try await store.claim(limit: 1, digestID: second.id, owner: "w", leaseUntil: t0 + 60, at: t0 + 10)
+            _ = try await store.record([DeliveryResult(deliveryID: one[0].id, outcome: .failed)], owner: "w", at: t0 + 10)
+            #expect(try await store.deliveryCounts().byState == [.failed: 1, .pending: 3])
+        }
+    }
+
     /// Links name a subscriber by id: a removed subscriber's id is never given to a new one,
     /// not even the highest (SQLite's plain `INTEGER PRIMARY KEY` gave it again), nor after
     /// the store is opened again.

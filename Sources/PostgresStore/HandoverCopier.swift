@@ -16,12 +16,18 @@ final class HandoverCopier: Sendable {
         var marks: [String: [Int64]] = [:]
         var count = 0
         var scheduled = false
+        /// Since when copies fail (the server is away); nil while they succeed.
+        var failingSince: ContinuousClock.Instant?
+        /// The store was closed: nothing more is copied.
+        var stopped = false
     }
 
     /// At most this many marks wait (a server down for long): beyond, the oldest are dropped
     /// (the journal still has them, for this host).
     static let limit = 1 << 16
     static let delay: Duration = .milliseconds(250)
+    /// Copies failing for this long are given up (the journal keeps the marks for this host).
+    static let giveUpAfter: Duration = .seconds(30)
 
     private let pending = Mutex(Pending())
     private let copy: @Sendable (_ owner: String, _ ids: [Int64]) async -> Bool
@@ -34,6 +40,7 @@ final class HandoverCopier: Sendable {
     /// Queues the mark of row `id`, copied within `delay`; from any thread.
     func add(_ id: Int64, owner: String) {
         let start = pending.withLock { pending in
+            if pending.stopped { return false }
             pending.marks[owner, default: []].append(id)
             pending.count += 1
             if pending.count > Self.limit, let oldest = pending.marks.keys.first {
@@ -46,6 +53,15 @@ final class HandoverCopier: Sendable {
         if start { Task { await self.run() } }
     }
 
+    /// Copies nothing more (the store is closed).
+    func stop() {
+        pending.withLock { pending in
+            pending.stopped = true
+            pending.marks = [:]
+            pending.count = 0
+        }
+    }
+
     /// Forgets `owner`'s marks not copied yet (it holds no row any more).
     func forget(_ owner: String) {
         pending.withLock { pending in
@@ -55,6 +71,7 @@ final class HandoverCopier: Sendable {
 
     /// Copies what waits, every `delay`, until nothing does.
     private func run() async {
+        let clock = ContinuousClock()
         while true {
             try? await Task.sleep(for: Self.delay)
             let batch = pending.withLock { pending in
@@ -63,9 +80,17 @@ final class HandoverCopier: Sendable {
                 return pending.marks
             }
             if batch.isEmpty { return }
-            for (owner, ids) in batch where await !copy(owner, ids) {
-                // Kept for the next round (the server may be back by then).
+            for (owner, ids) in batch {
+                let copied = await copy(owner, ids)
                 pending.withLock { pending in
+                    if copied {
+                        pending.failingSince = nil
+                        return
+                    }
+                    let since = pending.failingSince ?? clock.now
+                    pending.failingSince = since
+                    // Kept for the next round (the server may be back by then), for a while.
+                    guard !pending.stopped, clock.now - since < Self.giveUpAfter else { return }
                     pending.marks[owner, default: []].insert(contentsOf: ids, at: 0)
                     pending.count += ids.count
                 }

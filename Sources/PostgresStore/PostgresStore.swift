@@ -71,7 +71,7 @@ public final class PostgresStore: Sendable {
                 }
                 return true
             } catch {
-                logger.warning("store \(settings.displayURL): cannot copy handed-over marks: \(Self.describe(error)); tried again")
+                logger.warning("store \(settings.displayURL): cannot copy \(ids.count) handed-over marks to their rows: \(Self.describe(error)); tried again for up to 30 s (this host's journal keeps them)")
                 return false
             }
         }
@@ -87,11 +87,13 @@ public final class PostgresStore: Sendable {
     }
 
     deinit {
+        copier.stop()
         running.cancel()
     }
 
     /// Closes the pool's connections.
     public func close() {
+        copier.stop()
         running.cancel()
     }
 

@@ -142,7 +142,12 @@ let package = Package(
         .testTarget(name: "XMLWritingTests", dependencies: ["XMLWriting"], swiftSettings: swiftSettings),
         .testTarget(name: "DirectoryWatchingTests", dependencies: ["DirectoryWatching", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdNotifyTests", dependencies: ["SystemdNotify", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store", "PostgresStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ], swiftSettings: swiftSettings),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests", dependencies: ["Web", "Gzip", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],

@@ -191,9 +191,8 @@ public struct DeliveryWorker: Sendable {
         case notHandedOver(StoreError)
     }
 
-    /// Makes `delivery`'s message and sends it with `send`, on the calling thread. The row's
-    /// handed-over mark is started before the message is made and waited for before it is
-    /// sent: the mark's round trip to the store overlaps the making.
+    /// Makes `delivery`'s message and sends it with `send`, on the calling thread, the row
+    /// marked handed over just before it is sent.
     func deliver(
         _ delivery: ClaimedDelivery, context: Context?, send: (OutgoingMessage) -> DeliveryOutcome
     ) -> LaneOutcome {
@@ -205,26 +204,19 @@ public struct DeliveryWorker: Sendable {
             let problem = context?.problem ?? .unreadableContent(digestID: delivery.digestID)
             return .result(DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: problem.description))
         }
-        let handover = store.beginHandover(delivery.id, owner: settings.owner)
-        let made: Result<OutgoingMessage, DigestMailError>
+        let message: OutgoingMessage
         do {
-            made = .success(try mailer.message(for: delivery, prepared: prepared))
+            message = try mailer.message(for: delivery, prepared: prepared)
         } catch {
-            made = .failure(error)
+            return .result(DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: error.description))
         }
-        // Waited for in every case: a mark under way holds a connection until then.
         do {
-            try handover.wait()
+            try store.markHandedOverBlocking(delivery, owner: settings.owner)
         } catch {
             return .notHandedOver(error)
         }
-        switch made {
-        case .failure(let error):
-            return .result(DeliveryResult(deliveryID: delivery.id, outcome: .failed, replyText: error.description))
-        case .success(let message):
-            let outcome = send(message)
-            return .result(settings.policy.result(for: delivery, outcome: outcome, plannedAt: context.plannedAt, at: Date()))
-        }
+        let outcome = send(message)
+        return .result(settings.policy.result(for: delivery, outcome: outcome, plannedAt: context.plannedAt, at: Date()))
     }
 
     /// Leases held by processes of this host that no longer exist are released at once,

@@ -1,3 +1,4 @@
+import Store
 import Synchronization
 
 /// Copies the handed-over marks of this process's workers to their rows, a quarter of a
@@ -13,7 +14,7 @@ import Synchronization
 final class HandoverCopier: Sendable {
     /// The marks of each owner not copied yet, and whether a copy is scheduled.
     private struct Pending {
-        var marks: [String: [Int64]] = [:]
+        var marks: [String: [HandoverJournal.Mark]] = [:]
         var count = 0
         var scheduled = false
         /// Since when copies fail (the server is away); nil while they succeed.
@@ -22,31 +23,35 @@ final class HandoverCopier: Sendable {
         var stopped = false
     }
 
-    /// At most this many marks wait (a server down for long): beyond, the oldest are dropped
-    /// (the journal still has them, for this host).
+    /// At most this many marks wait (a server down for long): beyond, new marks are not kept
+    /// for copying (the journal still has them, for this host).
     static let limit = 1 << 16
     static let delay: Duration = .milliseconds(250)
     /// Copies failing for this long are given up (the journal keeps the marks for this host).
     static let giveUpAfter: Duration = .seconds(30)
 
     private let pending = Mutex(Pending())
-    private let copy: @Sendable (_ owner: String, _ ids: [Int64]) async -> Bool
+    /// Writes marks of `owner` to their rows; returns those to copy again (rows locked now).
+    private let copy: @Sendable (_ marks: [HandoverJournal.Mark], _ owner: String) async throws -> [HandoverJournal.Mark]
+    private let failed: @Sendable (_ error: any Error, _ count: Int, _ givingUp: Bool) -> Void
 
-    /// - Parameter copy: writes the marks of `owner` to their rows; false when it could not.
-    init(copy: @escaping @Sendable (_ owner: String, _ ids: [Int64]) async -> Bool) {
+    /// - Parameters:
+    ///   - copy: writes marks of `owner` to their rows; returns those to copy again later.
+    ///   - failed: told of a copy that failed (`givingUp`: its marks are dropped).
+    init(
+        copy: @escaping @Sendable (_ marks: [HandoverJournal.Mark], _ owner: String) async throws -> [HandoverJournal.Mark],
+        failed: @escaping @Sendable (_ error: any Error, _ count: Int, _ givingUp: Bool) -> Void
+    ) {
         self.copy = copy
+        self.failed = failed
     }
 
-    /// Queues the mark of row `id`, copied within `delay`; from any thread.
-    func add(_ id: Int64, owner: String) {
+    /// Queues `mark`, copied within `delay`; from any thread.
+    func add(_ mark: HandoverJournal.Mark, owner: String) {
         let start = pending.withLock { pending in
-            if pending.stopped { return false }
-            pending.marks[owner, default: []].append(id)
+            guard !pending.stopped, pending.count < Self.limit else { return false }
+            pending.marks[owner, default: []].append(mark)
             pending.count += 1
-            if pending.count > Self.limit, let oldest = pending.marks.keys.first {
-                pending.count -= pending.marks[oldest]?.count ?? 0
-                pending.marks[oldest] = nil
-            }
             defer { pending.scheduled = true }
             return !pending.scheduled
         }
@@ -80,19 +85,29 @@ final class HandoverCopier: Sendable {
                 return pending.marks
             }
             if batch.isEmpty { return }
-            for (owner, ids) in batch {
-                let copied = await copy(owner, ids)
-                pending.withLock { pending in
-                    if copied {
+            for (owner, marks) in batch {
+                var again: [HandoverJournal.Mark] = []
+                do {
+                    again = try await copy(marks, owner)
+                    pending.withLock { $0.failingSince = nil }
+                } catch {
+                    let givingUp = pending.withLock { pending in
+                        let since = pending.failingSince ?? clock.now
+                        pending.failingSince = since
+                        guard clock.now - since >= Self.giveUpAfter else { return false }
+                        // Given up: the next failure starts its own 30 s.
                         pending.failingSince = nil
-                        return
+                        return true
                     }
-                    let since = pending.failingSince ?? clock.now
-                    pending.failingSince = since
-                    // Kept for the next round (the server may be back by then), for a while.
-                    guard !pending.stopped, clock.now - since < Self.giveUpAfter else { return }
-                    pending.marks[owner, default: []].insert(contentsOf: ids, at: 0)
-                    pending.count += ids.count
+                    failed(error, marks.count, givingUp)
+                    if !givingUp { again = marks }
+                }
+                guard !again.isEmpty else { continue }
+                // Kept for the next round (the rows unlocked, the server back by then).
+                pending.withLock { pending in
+                    guard !pending.stopped else { return }
+                    pending.marks[owner, default: []].insert(contentsOf: again, at: 0)
+                    pending.count += again.count
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import PostgresNIO
 import Store
 import Synchronization
@@ -36,23 +37,72 @@ extension PostgresStore: DeliveryQueue {
     public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
         guard !deliveryIDs.isEmpty else { return [] }
         let held = try await run {
-            Set(try await self.rows(
+            try await self.rows(
                 """
                 UPDATE delivery SET handedOver = true
                 WHERE id = ANY(\(deliveryIDs)) AND state = 'inflight' AND leaseOwner = \(owner)
-                RETURNING id
+                RETURNING id, attempts
                 """
-            ).map { try $0.get("id", as: Int64.self) })
+            ).map { (id: try $0.get("id", as: Int64.self), attempts: Int(try $0.get("attempts", as: Int32.self))) }
         }
-        for id in deliveryIDs where held.contains(id) { try handovers.record(id, owner: owner) }
-        return held
+        for row in held { try handovers.record(row.id, attempt: row.attempts, owner: owner) }
+        return Set(held.map(\.id))
     }
 
     /// Recorded in this host's journal (one `write(2)`), then copied to the row within a
     /// quarter of a second (`HandoverCopier`).
-    public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
-        try handovers.record(deliveryID, owner: owner)
-        copier.add(deliveryID, owner: owner)
+    public func markHandedOverBlocking(_ delivery: ClaimedDelivery, owner: String) throws(StoreError) {
+        try handovers.record(delivery.id, attempt: delivery.attempts, owner: owner)
+        copier.add(HandoverJournal.Mark(id: delivery.id, attempt: delivery.attempts), owner: owner)
+    }
+
+    /// Sets `handedOver` on the rows of `marks` that `owner` still holds, in the attempt marked
+    /// (a mark of an earlier claim of the row says nothing of this one). With `skipLocked`, rows
+    /// another statement holds are left alone. Returns the rows marked.
+    static func markRows(_ marks: [HandoverJournal.Mark], owner: String, skipLocked: Bool, on connection: PostgresConnection, logger: Logger)
+        async throws -> Set<Int64>
+    {
+        let ids = marks.map(\.id)
+        let attempts = marks.map { Int32(clamping: $0.attempt ?? -1) }
+        let rows = try await connection.query(
+            """
+            WITH target AS (
+                SELECT d.id FROM delivery d, unnest(\(ids)::bigint[], \(attempts)::int[]) AS m(id, attempt)
+                WHERE d.id = m.id AND (m.attempt < 0 OR d.attempts = m.attempt) AND d.state = 'inflight' AND d.leaseOwner = \(owner)
+                FOR UPDATE OF d \(unescaped: skipLocked ? "SKIP LOCKED" : ""))
+            UPDATE delivery SET handedOver = true WHERE id IN (SELECT id FROM target) RETURNING id
+            """, logger: logger)
+        var marked = Set<Int64>()
+        for try await id in rows.decode(Int64.self) { marked.insert(id) }
+        return marked
+    }
+
+    /// Copies `marks` to the rows, for the instances of other hosts: rows being recorded or
+    /// renewed (locked) are not waited for; those of them still held in the marked attempt are
+    /// returned, to be copied in the next round. The commit does not wait for the disk (the
+    /// journal is what is durable), so the locks go at once.
+    static func copyMarks(_ marks: [HandoverJournal.Mark], owner: String, client: PostgresClient, logger: Logger)
+        async throws -> [HandoverJournal.Mark]
+    {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+            let marked = try await markRows(marks, owner: owner, skipLocked: true, on: connection, logger: logger)
+            let skipped = marks.filter { !marked.contains($0.id) }
+            guard !skipped.isEmpty else { return [] }
+            // Skipped: locked, or no longer held in that attempt (recorded, expired).
+            let ids = skipped.map(\.id)
+            let attempts = skipped.map { Int32(clamping: $0.attempt ?? -1) }
+            var stillHeld = Set<Int64>()
+            for try await id in try await connection.query(
+                """
+                SELECT d.id FROM delivery d, unnest(\(ids)::bigint[], \(attempts)::int[]) AS m(id, attempt)
+                WHERE d.id = m.id AND (m.attempt < 0 OR d.attempts = m.attempt) AND d.state = 'inflight' AND d.leaseOwner = \(owner)
+                """, logger: logger
+            ).decode(Int64.self) {
+                stillHeld.insert(id)
+            }
+            return skipped.filter { stillHeld.contains($0.id) }
+        }
     }
 
     public func endWork(owner: String) async throws(StoreError) {
@@ -113,11 +163,9 @@ extension PostgresStore: DeliveryQueue {
                 """, on: connection
             ).map { try $0.get("leaseowner", as: String.self) }
             for owner in expiring {
-                let marked = self.handovers.deliveries(of: owner)
-                guard !marked.isEmpty else { continue }
-                try await connection.query(
-                    "UPDATE delivery SET handedOver = true WHERE id = ANY(\(marked)) AND state = 'inflight' AND leaseOwner = \(owner)",
-                    logger: self.logger)
+                let marks = try self.handovers.marks(of: owner)
+                guard !marks.isEmpty else { continue }
+                _ = try await Self.markRows(marks, owner: owner, skipLocked: false, on: connection, logger: self.logger)
             }
             return Int(try await self.value(
                 Int64.self,

@@ -54,27 +54,16 @@ public final class PostgresStore: Sendable {
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        handovers = HandoverJournal(directory: settings.handoverDirectory.path)
-        copier = HandoverCopier { owner, ids in
-            do {
-                // Rows being recorded (locked) are skipped: their outcome replaces the mark. The
-                // commit does not wait for the disk, so the locks go at once (the journal is
-                // what is durable; a lost copy is the lag the copier already allows).
-                try await client.withTransaction(logger: logger) { connection in
-                    try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
-                    try await connection.query(
-                        """
-                        UPDATE delivery SET handedOver = true WHERE id IN (
-                            SELECT id FROM delivery WHERE id = ANY(\(ids)) AND state = 'inflight' AND leaseOwner = \(owner)
-                            FOR UPDATE SKIP LOCKED)
-                        """, logger: logger)
-                }
-                return true
-            } catch {
-                logger.warning("store \(settings.displayURL): cannot copy \(ids.count) handed-over marks to their rows: \(Self.describe(error)); tried again for up to 30 s (this host's journal keeps them)")
-                return false
-            }
-        }
+        handovers = HandoverJournal(
+            directory: settings.handoverDirectory.path,
+            hint: "store.handoverDirectory must be a local folder that every Herald process of this host may write")
+        let displayURL = settings.displayURL
+        copier = HandoverCopier(
+            copy: { marks, owner in try await Self.copyMarks(marks, owner: owner, client: client, logger: logger) },
+            failed: { error, count, givingUp in
+                logger.warning(
+                    "store \(displayURL): cannot copy \(count) handed-over marks to their rows: \(Self.describe(error)); \(givingUp ? "given up after 30 s (this host's journal keeps them)" : "tried again")")
+            })
         running = Task { await client.run() }
         if migrate {
             do {

@@ -69,16 +69,17 @@ extension SQLiteStore: DeliveryQueue {
         guard !deliveryIDs.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: deliveryIDs.count).joined(separator: ", ")
         let held = try await read { db in
-            Set(try Int64.fetchAll(
-                db, sql: "SELECT id FROM delivery WHERE state = 'inflight' AND leaseOwner = ? AND id IN (\(marks))",
-                arguments: StatementArguments([owner] as [any DatabaseValueConvertible] + deliveryIDs)))
+            try Row.fetchAll(
+                db, sql: "SELECT id, attempts FROM delivery WHERE state = 'inflight' AND leaseOwner = ? AND id IN (\(marks))",
+                arguments: StatementArguments([owner] as [any DatabaseValueConvertible] + deliveryIDs)
+            ).map { (id: $0["id"] as Int64, attempts: $0["attempts"] as Int) }
         }
-        for id in deliveryIDs where held.contains(id) { try handovers.record(id, owner: owner) }
-        return held
+        for row in held { try handovers.record(row.id, attempt: row.attempts, owner: owner) }
+        return Set(held.map(\.id))
     }
 
-    public func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError) {
-        try handovers.record(deliveryID, owner: owner)
+    public func markHandedOverBlocking(_ delivery: ClaimedDelivery, owner: String) throws(StoreError) {
+        try handovers.record(delivery.id, attempt: delivery.attempts, owner: owner)
     }
 
     public func endWork(owner: String) async throws(StoreError) {
@@ -123,11 +124,15 @@ extension SQLiteStore: DeliveryQueue {
             let owners = try String.fetchAll(
                 db, sql: "SELECT DISTINCT leaseOwner FROM delivery WHERE state = 'inflight' AND leaseOwner IS NOT NULL AND \(condition)",
                 arguments: arguments)
+            // A mark of an earlier attempt of the row (claimed again since) says nothing of this one.
             let mark = try db.cachedStatement(sql: """
-                UPDATE delivery SET handedOver = 1 WHERE id = ? AND state = 'inflight' AND leaseOwner = ?
+                UPDATE delivery SET handedOver = 1
+                WHERE id = ? AND state = 'inflight' AND leaseOwner = ? AND (? IS NULL OR attempts = ?)
                 """)
             for owner in owners {
-                for id in handovers.deliveries(of: owner) { try mark.execute(arguments: [id, owner]) }
+                for marked in try handovers.marks(of: owner) {
+                    try mark.execute(arguments: [marked.id, owner, marked.attempt, marked.attempt])
+                }
             }
             // A row handed to the transport may have gone out: `uncertain`, due again while it
             // has been uncertain at most `uncertainRetries` times. A row only claimed never

@@ -17,11 +17,14 @@ extension SQLiteStore: StoreTransfer {
             contents.digests = try Row.fetchAll(db, sql: "SELECT * FROM digest ORDER BY id").map(Self.digest)
             // A mark may still be in its worker's record beside the file (a worker that died
             // holding rows): the copy must know those rows may have gone out.
-            var marks: [String: Set<Int64>] = [:]
-            func marked(_ id: Int64, by owner: String?) -> Bool {
+            var marks: [String: [Int64: Set<Int?>]] = [:]
+            func marked(_ id: Int64, attempt: Int, by owner: String?) throws -> Bool {
                 guard let owner else { return false }
-                if marks[owner] == nil { marks[owner] = Set(handovers.deliveries(of: owner)) }
-                return marks[owner]!.contains(id)
+                if marks[owner] == nil {
+                    marks[owner] = Dictionary(grouping: try handovers.marks(of: owner), by: \.id).mapValues { Set($0.map(\.attempt)) }
+                }
+                guard let attempts = marks[owner]?[id] else { return false }
+                return attempts.contains(nil) || attempts.contains(attempt)
             }
             contents.deliveries = try Row.fetchAll(db, sql: "SELECT * FROM delivery ORDER BY id").map { row in
                 StoreContents.DeliveryRow(
@@ -29,7 +32,7 @@ extension SQLiteStore: StoreTransfer {
                     state: DeliveryState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"], uncertainCount: row["uncertainCount"],
                     nextAttemptAt: (row["nextAttemptAt"] as Double?).map(Date.init(storeValue:)), leaseOwner: row["leaseOwner"],
                     leaseExpiresAt: (row["leaseExpiresAt"] as Double?).map(Date.init(storeValue:)),
-                    handedOver: row["handedOver"] || marked(row["id"], by: row["leaseOwner"]),
+                    handedOver: try row["handedOver"] || marked(row["id"], attempt: row["attempts"], by: row["leaseOwner"]),
                     replyCode: row["replyCode"], replyText: row["replyText"], updatedAt: Date(storeValue: row["updatedAt"]))
             }
             contents.scheduleFires = try Row.fetchAll(db, sql: "SELECT * FROM scheduleFire ORDER BY newsletterID, fireAt").map { row in

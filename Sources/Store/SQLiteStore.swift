@@ -20,7 +20,8 @@ public final class SQLiteStore: Sendable {
     /// migration.
     public init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
         self.path = path
-        handovers = HandoverJournal(directory: path + ".handover")
+        handovers = HandoverJournal(
+            directory: path + ".handover", hint: "check that Herald may write in the folder of the store (store.path)")
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true

@@ -91,16 +91,13 @@ public protocol DeliveryQueue: Sendable {
     /// Returns the rows marked: those `owner` still holds (a worker that lost its lease, say
     /// after being suspended, must not send rows another worker may have taken).
     func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64>
-    /// `markHandedOver` for one row, blocking the calling thread, without checking the lease
-    /// (the caller knows its leases are alive: it renews them): a delivery lane (one of the
-    /// transport's threads, never the cooperative pool's) marks each row just before it sends
-    /// it, and a mark per message must cost neither a hand-off to another thread nor a
-    /// transaction.
-    func markHandedOverBlocking(_ deliveryID: Int64, owner: String) throws(StoreError)
-    /// `markHandedOverBlocking`, started now and waited for later: a lane starts the mark, makes
-    /// the message meanwhile, and waits for the mark (`PendingHandover.wait()`, exactly once)
-    /// before it sends. A store whose mark is a local append (SQLite) does it in `wait()`.
-    func beginHandover(_ deliveryID: Int64, owner: String) -> PendingHandover
+    /// `markHandedOver` for one claimed row, blocking the calling thread, without checking the
+    /// lease (the caller knows its leases are alive: it renews them): a delivery lane (one of
+    /// the transport's threads, never the cooperative pool's) marks each row just before it
+    /// sends it, and a mark per message must cost neither a hand-off to another thread nor a
+    /// round trip: both stores append it to a local journal (`HandoverJournal`). The mark names
+    /// the attempt (`delivery.attempts`): one of an earlier claim of the row says nothing of this one.
+    func markHandedOverBlocking(_ delivery: ClaimedDelivery, owner: String) throws(StoreError)
     /// `owner` is done (every outcome recorded, every unsent row released): what the store kept
     /// about its work in progress may go. Rows it still holds keep it.
     func endWork(owner: String) async throws(StoreError)
@@ -126,25 +123,6 @@ public protocol DeliveryQueue: Sendable {
     func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError)
     /// The earliest time a delivery of `digestID` (or of any digest) is due, if any is waiting.
     func nextDue(digestID: Int64?) async throws(StoreError) -> Date?
-}
-
-extension DeliveryQueue {
-    public func beginHandover(_ deliveryID: Int64, owner: String) -> PendingHandover {
-        PendingHandover { () throws(StoreError) in try self.markHandedOverBlocking(deliveryID, owner: owner) }
-    }
-}
-
-/// A handed-over mark under way (`DeliveryQueue.beginHandover`).
-public struct PendingHandover: Sendable {
-    private let completion: @Sendable () throws(StoreError) -> Void
-
-    public init(_ completion: @escaping @Sendable () throws(StoreError) -> Void) {
-        self.completion = completion
-    }
-
-    /// Blocks the calling thread until the mark is committed; throws when it could not be
-    /// (then the message must not be sent). Call it once.
-    public func wait() throws(StoreError) { try completion() }
 }
 
 /// Everything Herald keeps: what `herald run` and the commands open.

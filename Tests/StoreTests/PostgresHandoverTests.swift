@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import PostgresNIO
+import PostgresStore
 import Store
 import Testing
 import TestSupport
@@ -29,15 +32,15 @@ import TestSupport
         defer { fixture.remove() }
         let dying = try await fixture.open(host: "a")
         let (digest, rows) = try await claimThree(dying, owner: "a:1:1")
-        try dying.markHandedOverBlocking(rows[0].id, owner: "a:1:1")
-        try dying.markHandedOverBlocking(rows[2].id, owner: "a:1:1")
+        try dying.markHandedOverBlocking(rows[0], owner: "a:1:1")
+        try dying.markHandedOverBlocking(rows[2], owner: "a:1:1")
         let neighbour = try await fixture.open(host: "a")
         #expect(try await neighbour.leaseOwners() == ["a:1:1"])
         #expect(try await neighbour.expireLeases(heldBy: ["a:1:1"], at: t0 + 1, uncertainRetries: 1) == 3)
         #expect(try await neighbour.counts(digestID: digest.id).byState == [.uncertain: 2, .pending: 1])
         // Dead and expired: its journal is gone.
         #expect(try await neighbour.leaseOwners().isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: fixture.folder.path + "/a/var/handover/a:1:1.handover"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.folder.path + "/a/var/handover/a:1:1.marks"))
     }
 
     /// An instance of another host cannot read the journal: it finds the marks in the rows,
@@ -47,7 +50,7 @@ import TestSupport
         defer { fixture.remove() }
         let dying = try await fixture.open(host: "a")
         let (digest, rows) = try await claimThree(dying, owner: "a:1:1")
-        try dying.markHandedOverBlocking(rows[1].id, owner: "a:1:1")
+        try dying.markHandedOverBlocking(rows[1], owner: "a:1:1")
         let elsewhere = try await fixture.open(host: "b")
         // Its journal is not there: only the rows tell.
         #expect(try await elsewhere.leaseOwners() == ["a:1:1"])
@@ -61,14 +64,41 @@ import TestSupport
         #expect(again.filter { $0.id != rows[1].id }.allSatisfy { $0.attempts == 1 && $0.uncertainCount == 0 })
     }
 
+    /// A mark copied while the row is locked by another statement (an outcome being recorded,
+    /// a lease renewed) is copied in a later round, not dropped.
+    @Test func aMarkOnALockedRowIsCopiedOnceTheLockIsGone() async throws {
+        let fixture = try StoreFixture(.postgres)
+        defer { fixture.remove() }
+        let dying = try await fixture.open(host: "a")
+        let (digest, rows) = try await claimThree(dying, owner: "a:1:1")
+        // Another session holds the row (as an outcome being recorded would) while the copier tries.
+        let settings = try PostgresStoreSettings.parse(try #require(fixture.url)).get()
+        let logger = Logger(label: "test")
+        let locker = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: settings.host, port: settings.port, username: settings.user, password: PostgresTestServer.password,
+                database: settings.database, tls: .disable),
+            id: 1, logger: logger)
+        try await locker.query("BEGIN", logger: logger)
+        try await locker.query("SELECT id FROM delivery WHERE id = \(rows[0].id) FOR UPDATE", logger: logger)
+        try dying.markHandedOverBlocking(rows[0], owner: "a:1:1")
+        try await Task.sleep(for: .seconds(1))
+        try await locker.query("COMMIT", logger: logger)
+        try await locker.close()
+        try await Task.sleep(for: .seconds(1))
+        let elsewhere = try await fixture.open(host: "b")
+        #expect(try await elsewhere.expireLeases(at: t0 + 61, uncertainRetries: 1) == 3)
+        #expect(try await elsewhere.counts(digestID: digest.id).byState == [.uncertain: 1, .pending: 2])
+    }
+
     /// A worker that ends with nothing held removes its journal; one still holding rows keeps it.
     @Test func endingWorkRemovesTheJournalOnlyWhenNothingIsHeld() async throws {
         let fixture = try StoreFixture(.postgres)
         defer { fixture.remove() }
         let store = try await fixture.open(host: "a")
         let (_, rows) = try await claimThree(store, owner: "a:1:1")
-        try store.markHandedOverBlocking(rows[0].id, owner: "a:1:1")
-        let journal = fixture.folder.path + "/a/var/handover/a:1:1.handover"
+        try store.markHandedOverBlocking(rows[0], owner: "a:1:1")
+        let journal = fixture.folder.path + "/a/var/handover/a:1:1.marks"
         try await store.endWork(owner: "a:1:1")
         #expect(FileManager.default.fileExists(atPath: journal))
         #expect(try await store.record(rows.map { DeliveryResult(deliveryID: $0.id, outcome: .sent, replyText: "250 ok") }, owner: "a:1:1", at: t0 + 1) == 3)

@@ -241,6 +241,24 @@ import TestSupport
         }
     }
 
+    /// A worker that claims a row again (a deferred retry in the same run) and dies before
+    /// sending it: its mark of the first attempt does not make the second look sent.
+    @Test(arguments: StoreBackend.allCases) func aMarkOfAnEarlierAttemptSaysNothingOfTheNext(_ backend: StoreBackend) async throws {
+        try await withStore(backend) { store, _ in
+            _ = try await store.addSubscribers([SubscriberInput(email: "s@x.org")], status: .confirmed, resubscribe: false, at: t0)
+            let (digest, _) = try await plan(store, at: t0)
+            let first = try await store.claim(limit: 1, digestID: nil, owner: "a", leaseUntil: t0 + 60, at: t0)
+            try store.markHandedOverBlocking(first[0], owner: "a")
+            #expect(try await store.record([DeliveryResult(deliveryID: first[0].id, outcome: .deferred(retryAt: t0 + 10))], owner: "a", at: t0 + 1) == 1)
+            let second = try await store.claim(limit: 1, digestID: nil, owner: "a", leaseUntil: t0 + 70, at: t0 + 10)
+            #expect(second.map(\.attempts) == [2])
+            #expect(try await store.expireLeases(heldBy: ["a"], at: t0 + 11, uncertainRetries: 1) == 1)
+            #expect(try await store.counts(digestID: digest.id).byState == [.deferred: 1])
+            let third = try await store.claim(limit: 1, digestID: nil, owner: "b", leaseUntil: t0 + 80, at: t0 + 12)
+            #expect(third.map(\.attempts) == [2] && third.map(\.uncertainCount) == [0])
+        }
+    }
+
     /// A live worker renews its leases: expiry then takes nothing from it, and only its own
     /// rows are renewed.
     @Test(arguments: StoreBackend.allCases) func renewedLeasesDoNotExpire(_ backend: StoreBackend) async throws {

@@ -64,7 +64,7 @@ public struct Configuration: Sendable {
     }
 
     /// Reads configuration from the bytes of a config.json that lives at `file`; `environment`
-    /// gives systemd's `CREDENTIALS_DIRECTORY` and `STATE_DIRECTORY`.
+    /// gives systemd's `CREDENTIALS_DIRECTORY`.
     public static func parse(
         _ data: Data, file: URL, displayName: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> Configuration {
@@ -104,7 +104,7 @@ public struct Configuration: Sendable {
         var storeReader = try reader.object("store")
         let store = try parser.store(&storeReader)
         let tokenKey = try storeReader.string("tokenKeyFile").map(parser.resolve)
-            ?? (store.sqlitePath?.deletingLastPathComponent() ?? parser.stateDirectory).appendingPathComponent("token.key")
+            ?? (store.sqlitePath?.deletingLastPathComponent() ?? parser.resolve("var")).appendingPathComponent("token.key")
         try storeReader.finish()
         var mail: MailSettings?
         if reader.has("mail") {

@@ -12,15 +12,6 @@ struct ConfigurationParser {
     /// Where systemd's credentials are found (`CREDENTIALS_DIRECTORY`).
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
-    /// The folder for Herald's local state when config.json names none: systemd's
-    /// `$STATE_DIRECTORY` (`StateDirectory=`), else `var` beside config.json.
-    var stateDirectory: URL {
-        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, state.hasPrefix("/") {
-            return URL(fileURLWithPath: String(state)).standardizedFileURL
-        }
-        return resolve("var")
-    }
-
     func resolve(_ path: String) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
         return base.appendingPathComponent(path).standardizedFileURL
@@ -265,8 +256,9 @@ struct ConfigurationParser {
         settings.caFile = try reader.string("caFile").map(resolve)
         if settings.caFile != nil && mode == .disable { throw reader.error("caFile", "needs store.tls \"verify-full\"") }
         settings.poolSize = try reader.integer("poolSize", in: 1...100, default: 8)
-        settings.handoverDirectory = try reader.string("handoverDirectory").map(resolve)
-            ?? stateDirectory.appendingPathComponent("handover")
+        // Beside config.json by default, like every other path: the daemon and a command run
+        // from a shell must find the same folder.
+        settings.handoverDirectory = resolve(try reader.string("handoverDirectory", default: "var/handover"))
         return .postgres(settings, passwordFile: try reader.string("passwordFile").map(resolve))
     }
 

@@ -85,8 +85,9 @@ enum PostgresMigrations {
                 PRIMARY KEY (newsletterID, fireAt)
             )
             """,
-            // The handed-over mark, one call per message: a PL/pgSQL function keeps its
-            // statement's plan for the session, where a query would be planned at every call.
+            // The handed-over mark of the first PostgreSQL store, one call per message. Marks now
+            // go to each host's journal and reach the rows in batches; the function stays for
+            // instances of that version still running during an upgrade.
             """
             CREATE FUNCTION heraldMarkHandedOver(deliveryID bigint, owner text) RETURNS void LANGUAGE plpgsql AS $$
             BEGIN
@@ -96,11 +97,6 @@ enum PostgresMigrations {
             """,
             // The secret that signs confirm and unsubscribe links: one for every instance.
             "CREATE TABLE secret (name text PRIMARY KEY, value bytea NOT NULL)",
-        ]),
-        // Handed-over marks go to a local journal first, then to the rows in batches: the
-        // function that marked one row per message is no longer called.
-        (2, "handover-marks-from-the-journal", [
-            "DROP FUNCTION IF EXISTS heraldMarkHandedOver(bigint, text)",
         ]),
     ]
 

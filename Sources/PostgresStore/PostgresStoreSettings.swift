@@ -22,8 +22,8 @@ public struct PostgresStoreSettings: Sendable, Hashable {
     /// Connections kept open at most.
     public var poolSize: Int
     /// The local folder of this host's record of messages handed to the transport
-    /// (`store.handoverDirectory`, by default `var/handover` beside config.json): the instances
-    /// of one host must share it.
+    /// (`store.handoverDirectory`, by default `var/handover` beside config.json; here, by
+    /// default, in the working directory): the instances of one host must share it.
     public var handoverDirectory: URL
 
     public init(

@@ -32,25 +32,24 @@ import Testing
         #expect(try parse(#"{ "path": "x.sqlite" }"#).get().storePath?.path == "/srv/site/x.sqlite")
     }
 
-    /// Under systemd (`StateDirectory=`), a PostgreSQL store's local files go to the state
-    /// folder, not beside config.json (read-only in /etc); set keys win.
-    @Test func postgresLocalFilesGoToTheStateDirectory() throws {
+    /// Local files default to paths beside config.json whatever the environment: the daemon
+    /// (under systemd, with `STATE_DIRECTORY`) and a command run from a shell must agree on the
+    /// journal folder; set keys win.
+    @Test func postgresLocalFilesDoNotDependOnTheEnvironment() throws {
         let systemd = ["STATE_DIRECTORY": "/var/lib/herald"]
         let postgres = try parse(#"{ "url": "postgres://herald@db/lettres" }"#, environment: systemd).get()
         guard case .postgres(let settings, _) = postgres.store else {
             Issue.record("not a PostgreSQL store")
             return
         }
-        #expect(settings.handoverDirectory.path == "/var/lib/herald/handover")
-        #expect(postgres.tokenKeyFile.path == "/var/lib/herald/token.key")
-        let chosen = try parse(#"{ "url": "postgres://herald@db/lettres", "handoverDirectory": "/srv/h", "tokenKeyFile": "k" }"#, environment: systemd).get()
+        #expect(settings.handoverDirectory.path == "/srv/site/var/handover")
+        #expect(postgres.tokenKeyFile.path == "/srv/site/var/token.key")
+        let chosen = try parse(#"{ "url": "postgres://herald@db/lettres", "handoverDirectory": "/var/lib/herald/handover", "tokenKeyFile": "k" }"#).get()
         guard case .postgres(let chosenSettings, _) = chosen.store else {
             Issue.record("not a PostgreSQL store")
             return
         }
-        #expect(chosenSettings.handoverDirectory.path == "/srv/h" && chosen.tokenKeyFile.path == "/srv/site/k")
-        // An SQLite store keeps its files beside its database.
-        #expect(try parse(#"{ "path": "x.sqlite" }"#, environment: systemd).get().tokenKeyFile.path == "/srv/site/token.key")
+        #expect(chosenSettings.handoverDirectory.path == "/var/lib/herald/handover" && chosen.tokenKeyFile.path == "/srv/site/k")
     }
 
     @Test(arguments: [

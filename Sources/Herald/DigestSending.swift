@@ -62,6 +62,7 @@ public struct DigestSending: Sendable {
         settings.policy = configuration.delivery.policy
         settings.commitBatch = configuration.delivery.commitBatch
         settings.lease = configuration.delivery.lease
+        settings.claimBatch = store.preferredClaimBatch
         let worker = DeliveryWorker(store: store, transport: transport, settings: settings) { mailers.mailer($0) }
         do {
             var done = DeliveryWorker.Progress()

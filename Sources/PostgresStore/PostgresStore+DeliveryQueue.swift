@@ -6,6 +6,11 @@ import Store
 import Synchronization
 
 extension PostgresStore: DeliveryQueue {
+    /// Four times SQLite's: each claim is a round trip and a commit waiting for the disk, and
+    /// rows claimed ahead cost nothing on a crash (they go back untouched). Measured on 60,000
+    /// messages: 5–9 % more per second than 64.
+    public var preferredClaimBatch: Int { 256 }
+
     public func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
         async throws(StoreError) -> [ClaimedDelivery]
     {

@@ -77,6 +77,9 @@ public protocol DigestStore: Sendable {
 public protocol DeliveryQueue: Sendable {
     /// Claims at most `limit` due deliveries (of `digestID`, or of any digest) for `owner`
     /// until `leaseUntil`: they become `inflight` in the store before this returns.
+    /// How many rows a worker claims per call: a claim is a round trip and a commit, cheap on
+    /// an embedded store, dearer on a server.
+    var preferredClaimBatch: Int { get }
     func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
         async throws(StoreError) -> [ClaimedDelivery]
     /// Records outcomes of deliveries `owner` holds, in one transaction. A row whose lease
@@ -123,6 +126,10 @@ public protocol DeliveryQueue: Sendable {
     func release(_ deliveryIDs: [Int64], owner: String, at now: Date) async throws(StoreError)
     /// The earliest time a delivery of `digestID` (or of any digest) is due, if any is waiting.
     func nextDue(digestID: Int64?) async throws(StoreError) -> Date?
+}
+
+extension DeliveryQueue {
+    public var preferredClaimBatch: Int { 64 }
 }
 
 /// Everything Herald keeps: what `herald run` and the commands open.

@@ -21,7 +21,7 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let mailCheck = MailSetupCheck(configuration: configuration)
-        let mailProblems = mailCheck.problems()
+        let mailProblems = mailCheck.problems() + StoreSetupCheck(configuration: configuration).problems()
         let mailWarnings = mailCheck.warnings()
         for problem in mailProblems { Console.output(problem.description) }
         for warning in mailWarnings { Console.output(warning.description) }

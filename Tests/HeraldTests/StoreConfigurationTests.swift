@@ -1,6 +1,7 @@
 import Foundation
 import Herald
 import Testing
+import TestSupport
 
 /// `store.url` and its companions, read strictly: every mistake names its key.
 @Suite struct StoreConfigurationTests {
@@ -50,6 +51,25 @@ import Testing
             return
         }
         #expect(chosenSettings.handoverDirectory.path == "/var/lib/herald/handover" && chosen.tokenKeyFile.path == "/srv/site/k")
+    }
+
+    /// `herald check` says when a PostgreSQL store's journal folder cannot be made or written,
+    /// at its key, without making it.
+    @Test func checkFindsAJournalFolderThatCannotBeWritten() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let fine = folder.path + "/not/yet/there"
+        let configuration = try parse(#"{ "url": "postgres://herald@db/lettres", "handoverDirectory": "\#(fine)" }"#).get()
+        #expect(StoreSetupCheck(configuration: configuration).problems().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/not"), "a check writes nothing")
+        let file = folder.path + "/a-file"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
+        let blocked = try parse(#"{ "url": "postgres://herald@db/lettres", "handoverDirectory": "\#(file)/handover" }"#).get()
+        let problems = StoreSetupCheck(configuration: blocked).problems()
+        #expect(problems.count == 1)
+        #expect(problems.first?.keyPath == "store.handoverDirectory")
+        #expect(problems.first?.description.contains("\(file) is not a folder") == true, "\(problems)")
+        #expect(try StoreSetupCheck(configuration: parse(#"{ "path": "x.sqlite" }"#).get()).problems().isEmpty)
     }
 
     @Test(arguments: [

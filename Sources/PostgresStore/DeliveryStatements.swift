@@ -7,49 +7,34 @@ import Store
 // send. Two claims, not one with "digest or any": a prepared statement's generic plan could
 // not use the per-digest index.
 
-/// The columns a claim returns, in order.
-private let claimReturning = "d.id, d.digestID, d.subscriberID, d.messageID, d.attempts, d.uncertainCount, s.email, s.name, s.status"
-
-/// What a claim sets: `$1` now, `$3` owner, `$4` lease end, the rows in `due`.
-private let claimUpdate = """
+/// The SQL of a claim: the first `$2` due rows (`$1` now) that `filter` keeps, locked with
+/// SKIP LOCKED (workers claiming at once, in this process or another instance, each take
+/// other rows without waiting for one another), made `inflight` for owner `$3` until `$4`.
+private func claimSQL(filter: String) -> String {
+    """
+    WITH due AS (
+        SELECT id FROM delivery
+        WHERE \(filter)nextAttemptAt IS NOT NULL AND nextAttemptAt <= $1
+        ORDER BY nextAttemptAt, id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
     UPDATE delivery d SET state = 'inflight', nextAttemptAt = NULL, leaseOwner = $3, leaseExpiresAt = $4,
         handedOver = false, attempts = d.attempts + 1, updatedAt = $1
     FROM due, subscriber s
     WHERE d.id = due.id AND s.id = d.subscriberID
-    RETURNING \(claimReturning)
+    RETURNING d.id, d.digestID, d.subscriberID, d.messageID, d.attempts, d.uncertainCount, s.email, s.name, s.status
     """
-
-private func decodeClaimed(_ row: PostgresRow) throws -> ClaimedDelivery {
-    let (id, digestID, subscriberID, messageID, attempts, uncertainCount, email, name, status) =
-        try row.decode((Int64, Int64, Int64, String, Int32, Int32, String, String?, String).self)
-    return ClaimedDelivery(
-        id: id, digestID: digestID, subscriberID: subscriberID, email: email, name: name,
-        subscriberStatus: SubscriberStatus(rawValue: status) ?? .pending, messageID: messageID,
-        attempts: Int(attempts), uncertainCount: Int(uncertainCount))
 }
 
-/// Claims up to `limit` due rows of any digest. SKIP LOCKED: workers claiming at once, in this
-/// process or another instance, each take other rows, without waiting for one another.
-struct ClaimAnyStatement: PostgresPreparedStatement {
-    static let name = "heraldClaimAny"
-    static let sql = """
-        WITH due AS (
-            SELECT id FROM delivery
-            WHERE nextAttemptAt IS NOT NULL AND nextAttemptAt <= $1
-            ORDER BY nextAttemptAt, id
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED)
-        \(claimUpdate)
-        """
-    typealias Row = ClaimedDelivery
-
+/// What both claims bind, as `$1`…`$4`, and how they read a claimed row.
+struct ClaimParameters: Sendable {
     var now: Date
     var limit: Int64
     var owner: String
     var leaseUntil: Date
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 4)
+    func bindings(capacity: Int = 4) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: capacity)
         bindings.append(now)
         bindings.append(limit)
         bindings.append(owner)
@@ -57,40 +42,44 @@ struct ClaimAnyStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> ClaimedDelivery { try decodeClaimed(row) }
+    static func decode(_ row: PostgresRow) throws -> ClaimedDelivery {
+        let (id, digestID, subscriberID, messageID, attempts, uncertainCount, email, name, status) =
+            try row.decode((Int64, Int64, Int64, String, Int32, Int32, String, String?, String).self)
+        return ClaimedDelivery(
+            id: id, digestID: digestID, subscriberID: subscriberID, email: email, name: name,
+            subscriberStatus: SubscriberStatus(rawValue: status) ?? .pending, messageID: messageID,
+            attempts: Int(attempts), uncertainCount: Int(uncertainCount))
+    }
 }
 
-/// Claims up to `limit` due rows of digest `digestID`.
-struct ClaimDigestStatement: PostgresPreparedStatement {
-    static let name = "heraldClaimDigest"
-    static let sql = """
-        WITH due AS (
-            SELECT id FROM delivery
-            WHERE digestID = $5 AND nextAttemptAt IS NOT NULL AND nextAttemptAt <= $1
-            ORDER BY nextAttemptAt, id
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED)
-        \(claimUpdate)
-        """
+/// Claims due rows of any digest.
+struct ClaimAnyStatement: PostgresPreparedStatement {
+    static let name = "heraldClaimAny"
+    static let sql = claimSQL(filter: "")
     typealias Row = ClaimedDelivery
 
-    var now: Date
-    var limit: Int64
-    var owner: String
-    var leaseUntil: Date
+    var parameters: ClaimParameters
+
+    func makeBindings() throws -> PostgresBindings { parameters.bindings() }
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedDelivery { try ClaimParameters.decode(row) }
+}
+
+/// Claims due rows of digest `digestID` (`$5`).
+struct ClaimDigestStatement: PostgresPreparedStatement {
+    static let name = "heraldClaimDigest"
+    static let sql = claimSQL(filter: "digestID = $5 AND ")
+    typealias Row = ClaimedDelivery
+
+    var parameters: ClaimParameters
     var digestID: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 5)
-        bindings.append(now)
-        bindings.append(limit)
-        bindings.append(owner)
-        bindings.append(leaseUntil)
+        var bindings = parameters.bindings(capacity: 5)
         bindings.append(digestID)
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> ClaimedDelivery { try decodeClaimed(row) }
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedDelivery { try ClaimParameters.decode(row) }
 }
 
 /// Records a batch of outcomes in one statement (so one round trip, its own transaction):

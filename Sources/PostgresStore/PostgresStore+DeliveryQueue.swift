@@ -1,9 +1,7 @@
-import Dispatch
 import Foundation
 import Logging
 import PostgresNIO
 import Store
-import Synchronization
 
 extension PostgresStore: DeliveryQueue {
     /// Four times SQLite's: each claim is a round trip and a commit waiting for the disk, and
@@ -14,14 +12,12 @@ extension PostgresStore: DeliveryQueue {
     public func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
         async throws(StoreError) -> [ClaimedDelivery]
     {
-        try await run {
-            var rows: [ClaimedDelivery] = []
-            if let digestID {
-                let statement = ClaimDigestStatement(now: now, limit: Int64(limit), owner: owner, leaseUntil: leaseUntil, digestID: digestID)
-                for try await row in try await self.client.execute(statement, logger: self.logger) { rows.append(row) }
+        let parameters = ClaimParameters(now: now, limit: Int64(limit), owner: owner, leaseUntil: leaseUntil)
+        return try await run {
+            let rows = if let digestID {
+                try await self.execute(ClaimDigestStatement(parameters: parameters, digestID: digestID))
             } else {
-                let statement = ClaimAnyStatement(now: now, limit: Int64(limit), owner: owner, leaseUntil: leaseUntil)
-                for try await row in try await self.client.execute(statement, logger: self.logger) { rows.append(row) }
+                try await self.execute(ClaimAnyStatement(parameters: parameters))
             }
             return rows.sorted { $0.id < $1.id }
         }
@@ -30,13 +26,7 @@ extension PostgresStore: DeliveryQueue {
     @discardableResult
     public func record(_ results: [DeliveryResult], owner: String, at now: Date) async throws(StoreError) -> Int {
         guard !results.isEmpty else { return 0 }
-        return try await run {
-            var updated: Int64 = 0
-            for try await count in try await self.client.execute(RecordStatement(results, owner: owner, at: now), logger: self.logger) {
-                updated = count
-            }
-            return Int(updated)
-        }
+        return try await run { Int(try await self.execute(RecordStatement(results, owner: owner, at: now)).first ?? 0) }
     }
 
     public func markHandedOver(_ deliveryIDs: [Int64], owner: String) async throws(StoreError) -> Set<Int64> {
@@ -63,23 +53,28 @@ extension PostgresStore: DeliveryQueue {
 
     /// Sets `handedOver` on the rows of `marks` that `owner` still holds, in the attempt marked
     /// (a mark of an earlier claim of the row says nothing of this one). With `skipLocked`, rows
-    /// another statement holds are left alone. Returns the rows marked.
+    /// another statement holds now are left alone, and returned: those still to mark.
     static func markRows(_ marks: [HandoverJournal.Mark], owner: String, skipLocked: Bool, on connection: PostgresConnection, logger: Logger)
         async throws -> Set<Int64>
     {
         let ids = marks.map(\.id)
         let attempts = marks.map { Int32(clamping: $0.attempt ?? -1) }
+        // `target` checks the row again once it is locked (it may have been recorded meanwhile).
         let rows = try await connection.query(
             """
-            WITH target AS (
-                SELECT d.id FROM delivery d, unnest(\(ids)::bigint[], \(attempts)::int[]) AS m(id, attempt)
-                WHERE d.id = m.id AND (m.attempt < 0 OR d.attempts = m.attempt) AND d.state = 'inflight' AND d.leaseOwner = \(owner)
-                FOR UPDATE OF d \(unescaped: skipLocked ? "SKIP LOCKED" : ""))
-            UPDATE delivery SET handedOver = true WHERE id IN (SELECT id FROM target) RETURNING id
+            WITH held AS (
+                SELECT d.id, d.attempts FROM delivery d, unnest(\(ids)::bigint[], \(attempts)::int[]) AS m(id, attempt)
+                WHERE d.id = m.id AND (m.attempt < 0 OR d.attempts = m.attempt) AND d.state = 'inflight' AND d.leaseOwner = \(owner)),
+            target AS (
+                SELECT d.id FROM delivery d, held h
+                WHERE d.id = h.id AND d.attempts = h.attempts AND d.state = 'inflight' AND d.leaseOwner = \(owner)
+                FOR UPDATE OF d \(unescaped: skipLocked ? "SKIP LOCKED" : "")),
+            marked AS (UPDATE delivery SET handedOver = true WHERE id IN (SELECT id FROM target) RETURNING id)
+            SELECT id FROM held WHERE id NOT IN (SELECT id FROM marked)
             """, logger: logger)
-        var marked = Set<Int64>()
-        for try await id in rows.decode(Int64.self) { marked.insert(id) }
-        return marked
+        var left = Set<Int64>()
+        for try await id in rows.decode(Int64.self) { left.insert(id) }
+        return left
     }
 
     /// Copies `marks` to the rows, for the instances of other hosts: rows being recorded or
@@ -91,22 +86,8 @@ extension PostgresStore: DeliveryQueue {
     {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
-            let marked = try await markRows(marks, owner: owner, skipLocked: true, on: connection, logger: logger)
-            let skipped = marks.filter { !marked.contains($0.id) }
-            guard !skipped.isEmpty else { return [] }
-            // Skipped: locked, or no longer held in that attempt (recorded, expired).
-            let ids = skipped.map(\.id)
-            let attempts = skipped.map { Int32(clamping: $0.attempt ?? -1) }
-            var stillHeld = Set<Int64>()
-            for try await id in try await connection.query(
-                """
-                SELECT d.id FROM delivery d, unnest(\(ids)::bigint[], \(attempts)::int[]) AS m(id, attempt)
-                WHERE d.id = m.id AND (m.attempt < 0 OR d.attempts = m.attempt) AND d.state = 'inflight' AND d.leaseOwner = \(owner)
-                """, logger: logger
-            ).decode(Int64.self) {
-                stillHeld.insert(id)
-            }
-            return skipped.filter { stillHeld.contains($0.id) }
+            let left = try await markRows(marks, owner: owner, skipLocked: true, on: connection, logger: logger)
+            return marks.filter { left.contains($0.id) }
         }
     }
 
@@ -228,5 +209,3 @@ extension PostgresStore: DeliveryQueue {
         }
     }
 }
-
-

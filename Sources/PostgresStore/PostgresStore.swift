@@ -126,6 +126,13 @@ public final class PostgresStore: Sendable {
         return rows
     }
 
+    /// The rows of a prepared statement (prepared once per connection of the pool).
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
+
     /// The first column of the first row of `query`, if any.
     func value<T: PostgresDecodable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> T? {
         try await rows(query, on: connection).first.map { try $0[0].decode(T.self) }

@@ -45,12 +45,8 @@ public struct MailSetupCheck: Sendable {
                 found.append(("newsletters[\(index)].\(key)", error.description))
             }
         }
-        let locator = locator()
-        return found.map { problem in
-            let (line, column) = locator.position(of: problem.key)
-            return ConfigurationError(
-                file: DisplayPath.relative(configuration.file), keyPath: problem.key, message: problem.message, line: line, column: column)
-        }
+        let locator = configuration.keyLocator()
+        return found.map { configuration.error(at: $0.key, $0.message, locator: locator) }
     }
 
     /// Settings that work but weaken the mail setup, as `FILE:LINE:COL: warning:` diagnostics.
@@ -58,7 +54,7 @@ public struct MailSetupCheck: Sendable {
         guard let mail = configuration.mail else { return [] }
         var passwordFile: String?
         if case .smtp(let smtp) = mail.transport { passwordFile = smtp.passwordFile?.path }
-        let locator = locator()
+        let locator = configuration.keyLocator()
         return Self.warnings(for: mail, passwordFile: passwordFile).map { warning in
             let (line, column) = locator.position(of: warning.key)
             return Diagnostic(
@@ -103,9 +99,5 @@ public struct MailSetupCheck: Sendable {
               let mode = attributes[.posixPermissions] as? Int
         else { return nil }
         return mode & 0o777
-    }
-
-    private func locator() -> JSONKeyLocator {
-        JSONKeyLocator(FileManager.default.contents(atPath: configuration.file.path).map { [UInt8]($0) } ?? [])
     }
 }

@@ -16,12 +16,10 @@ public struct StoreSetupCheck: Sendable {
     public func problems() -> [ConfigurationError] {
         guard case .postgres(let settings, _) = configuration.store else { return [] }
         guard let reason = Self.unwritable(settings.handoverDirectory.path) else { return [] }
-        let (line, column) = JSONKeyLocator(FileManager.default.contents(atPath: configuration.file.path).map { [UInt8]($0) } ?? [])
-            .position(of: "store.handoverDirectory")
-        return [ConfigurationError(
-            file: DisplayPath.relative(configuration.file), keyPath: "store.handoverDirectory",
-            message: "\(settings.handoverDirectory.path): \(reason); set store.handoverDirectory to a local folder that every Herald process of this host may write, such as \"/var/lib/herald/handover\"",
-            line: line, column: column)]
+        return [configuration.error(
+            at: "store.handoverDirectory",
+            "\(settings.handoverDirectory.path): \(reason); set store.handoverDirectory to a local folder that every Herald process of this host may write, such as \"/var/lib/herald/handover\"",
+            locator: configuration.keyLocator())]
     }
 
     /// Why `path` cannot be used as a folder Herald writes in (itself, or the nearest folder

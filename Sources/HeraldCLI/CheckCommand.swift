@@ -21,13 +21,13 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let mailCheck = MailSetupCheck(configuration: configuration)
-        let mailProblems = mailCheck.problems() + StoreSetupCheck(configuration: configuration).problems()
+        let problems = mailCheck.problems() + StoreSetupCheck(configuration: configuration).problems()
         let mailWarnings = mailCheck.warnings()
-        for problem in mailProblems { Console.output(problem.description) }
+        for problem in problems { Console.output(problem.description) }
         for warning in mailWarnings { Console.output(warning.description) }
         let snapshot = SiteBuilder(configuration: configuration).check()
         for diagnostic in snapshot.diagnostics { Console.output(diagnostic.description) }
-        let errors = mailProblems.count + snapshot.diagnostics.filter { $0.severity == .error }.count
+        let errors = problems.count + snapshot.diagnostics.filter { $0.severity == .error }.count
         let warnings = mailWarnings.count + snapshot.diagnostics.filter { $0.severity == .warning }.count
         Console.output(
             "\(options.path): \(errors == 0 ? "ok" : "errors found"); \(BuildSummary.count(snapshot.posts.count, "post")) accepted, "

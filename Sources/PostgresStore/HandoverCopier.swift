@@ -15,7 +15,6 @@ final class HandoverCopier: Sendable {
     /// The marks of each owner not copied yet, and whether a copy is scheduled.
     private struct Pending {
         var marks: [String: [HandoverJournal.Mark]] = [:]
-        var count = 0
         var scheduled = false
         /// Since when copies fail (the server is away); nil while they succeed.
         var failingSince: ContinuousClock.Instant?
@@ -49,9 +48,9 @@ final class HandoverCopier: Sendable {
     /// Queues `mark`, copied within `delay`; from any thread.
     func add(_ mark: HandoverJournal.Mark, owner: String) {
         let start = pending.withLock { pending in
-            guard !pending.stopped, pending.count < Self.limit else { return false }
+            // Owners are a handful (one per worker of this process): the sum is cheap.
+            guard !pending.stopped, pending.marks.values.reduce(0, { $0 + $1.count }) < Self.limit else { return false }
             pending.marks[owner, default: []].append(mark)
-            pending.count += 1
             defer { pending.scheduled = true }
             return !pending.scheduled
         }
@@ -63,15 +62,12 @@ final class HandoverCopier: Sendable {
         pending.withLock { pending in
             pending.stopped = true
             pending.marks = [:]
-            pending.count = 0
         }
     }
 
     /// Forgets `owner`'s marks not copied yet (it holds no row any more).
     func forget(_ owner: String) {
-        pending.withLock { pending in
-            pending.count -= pending.marks.removeValue(forKey: owner)?.count ?? 0
-        }
+        pending.withLock { _ = $0.marks.removeValue(forKey: owner) }
     }
 
     /// Copies what waits, every `delay`, until nothing does.
@@ -80,7 +76,7 @@ final class HandoverCopier: Sendable {
         while true {
             try? await Task.sleep(for: Self.delay)
             let batch = pending.withLock { pending in
-                defer { pending.marks = [:]; pending.count = 0 }
+                defer { pending.marks = [:] }
                 if pending.marks.isEmpty { pending.scheduled = false }
                 return pending.marks
             }
@@ -107,7 +103,6 @@ final class HandoverCopier: Sendable {
                 pending.withLock { pending in
                     guard !pending.stopped else { return }
                     pending.marks[owner, default: []].insert(contentsOf: again, at: 0)
-                    pending.count += again.count
                 }
             }
         }

@@ -33,6 +33,11 @@ public final class HandoverJournal: Sendable {
             self.id = id
             self.attempt = attempt
         }
+
+        /// Whether this mark says attempt `attempt` of its row went out.
+        public func covers(attempt: Int) -> Bool {
+            self.attempt == nil || self.attempt == attempt
+        }
     }
 
     /// The folder of the files, created with the first record.
@@ -72,7 +77,7 @@ public final class HandoverJournal: Sendable {
     public func marks(of owner: String) throws(StoreError) -> [Mark] {
         var marks: [Mark] = []
         for (suffix, size) in [(Self.legacySuffix, 8), (Self.suffix, 16)] {
-            let file = directory + "/" + Self.fileName(of: owner) + suffix
+            let file = path(of: owner, suffix: suffix)
             guard let data = FileManager.default.contents(atPath: file) else {
                 if access(file, F_OK) == 0 { throw StoreError("cannot read \(file): \(SystemError(errno)); \(hint)") }
                 continue
@@ -94,7 +99,7 @@ public final class HandoverJournal: Sendable {
             if let descriptor = files.removeValue(forKey: owner) { close(descriptor) }
         }
         unlink(path(of: owner))
-        unlink(directory + "/" + Self.fileName(of: owner) + Self.legacySuffix)
+        unlink(path(of: owner, suffix: Self.legacySuffix))
     }
 
     /// The owners that have a file.
@@ -138,8 +143,8 @@ public final class HandoverJournal: Sendable {
         return try result.get()
     }
 
-    private func path(of owner: String) -> String {
-        directory + "/" + Self.fileName(of: owner) + Self.suffix
+    private func path(of owner: String, suffix: String = suffix) -> String {
+        directory + "/" + Self.fileName(of: owner) + suffix
     }
 
     /// Owners are `host:pid:random`; a `/` (which no host name has) would leave the folder.

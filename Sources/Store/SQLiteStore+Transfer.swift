@@ -17,14 +17,11 @@ extension SQLiteStore: StoreTransfer {
             contents.digests = try Row.fetchAll(db, sql: "SELECT * FROM digest ORDER BY id").map(Self.digest)
             // A mark may still be in its worker's record beside the file (a worker that died
             // holding rows): the copy must know those rows may have gone out.
-            var marks: [String: [Int64: Set<Int?>]] = [:]
+            var marks: [String: [Int64: [HandoverJournal.Mark]]] = [:]
             func marked(_ id: Int64, attempt: Int, by owner: String?) throws -> Bool {
                 guard let owner else { return false }
-                if marks[owner] == nil {
-                    marks[owner] = Dictionary(grouping: try handovers.marks(of: owner), by: \.id).mapValues { Set($0.map(\.attempt)) }
-                }
-                guard let attempts = marks[owner]?[id] else { return false }
-                return attempts.contains(nil) || attempts.contains(attempt)
+                if marks[owner] == nil { marks[owner] = Dictionary(grouping: try handovers.marks(of: owner), by: \.id) }
+                return marks[owner]?[id]?.contains { $0.covers(attempt: attempt) } ?? false
             }
             contents.deliveries = try Row.fetchAll(db, sql: "SELECT * FROM delivery ORDER BY id").map { row in
                 StoreContents.DeliveryRow(

@@ -75,11 +75,11 @@ public protocol DigestStore: Sendable {
 /// (`SELECT … FOR UPDATE SKIP LOCKED`), so that any number of workers, in one process or
 /// several, can drain one queue.
 public protocol DeliveryQueue: Sendable {
-    /// Claims at most `limit` due deliveries (of `digestID`, or of any digest) for `owner`
-    /// until `leaseUntil`: they become `inflight` in the store before this returns.
     /// How many rows a worker claims per call: a claim is a round trip and a commit, cheap on
     /// an embedded store, dearer on a server.
     var preferredClaimBatch: Int { get }
+    /// Claims at most `limit` due deliveries (of `digestID`, or of any digest) for `owner`
+    /// until `leaseUntil`: they become `inflight` in the store before this returns.
     func claim(limit: Int, digestID: Int64?, owner: String, leaseUntil: Date, at now: Date)
         async throws(StoreError) -> [ClaimedDelivery]
     /// Records outcomes of deliveries `owner` holds, in one transaction. A row whose lease

@@ -100,10 +100,7 @@ final class DeliveryLanes: @unchecked Sendable {
                 add(result)
             case .notHandedOver(let error):
                 // Not marked, so not sent: the row goes back with the rest of the claim.
-                locked {
-                    self.error = self.error ?? error
-                    claimed.insert(delivery, at: claimed.startIndex)
-                }
+                giveBack(delivery, because: error)
                 return
             }
         }
@@ -117,14 +114,19 @@ final class DeliveryLanes: @unchecked Sendable {
     private func take() -> (ClaimedDelivery, DeliveryWorker.Context?)? {
         guard let (row, context) = nextClaimed() else { return nil }
         guard leases.areHeld else {
-            let error = StoreError("the leases of \(worker.settings.owner) ran out (the process was suspended?); nothing more is sent by it")
-            locked {
-                self.error = self.error ?? error
-                claimed.insert(row, at: claimed.startIndex)
-            }
+            giveBack(row, because: StoreError("the leases of \(worker.settings.owner) ran out (the process was suspended?); nothing more is sent by it"))
             return nil
         }
         return (row, context)
+    }
+
+    /// Puts a row taken but not sent back at the head of the claim (it is released with the
+    /// rest when the round ends) and stops the round with `error`.
+    private func giveBack(_ row: ClaimedDelivery, because error: StoreError) {
+        locked {
+            self.error = self.error ?? error
+            claimed.insert(row, at: claimed.startIndex)
+        }
     }
 
     /// The next claimed row. The lane that takes one when fewer than `concurrency` stay
